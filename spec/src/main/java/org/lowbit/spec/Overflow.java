@@ -5,8 +5,9 @@ package org.lowbit.spec;
  * "Saturation"; OFP8 v1.0 SAT and OVF modes).
  *
  * <p>Overflow follows IEEE 754-2019 §7.4: it happens when the value rounded as if the exponent range
- * were unbounded exceeds the largest finite magnitude. Under RZ, and under RU/RD toward zero, an
- * overflow yields ±max in both modes.
+ * were unbounded exceeds the largest finite magnitude. Under RZ, and under RU/RD toward zero, a finite
+ * overflow yields ±max in both modes; ±Inf inputs (with {@code InfPolicy.AS_OVERFLOW}) overflow under every
+ * rounding rule.
  */
 public enum Overflow {
     /** Clamp to ±max, preserving the sign (OFP8 SAT, CUDA {@code .satfinite}, OCP MX FP6/FP4/INT8). */
