@@ -1,6 +1,5 @@
 package org.lowbit.conformance;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +35,7 @@ public final class ElementSweep {
         for (int code = 0; code < format.codeCount(); code++) {
             ExactValue expected = ExactCodec.decode(code, format);
             int actualBits = target.decodeToFloat32Bits(code, format);
-            if (!sameValue(expected, Float.intBitsToFloat(actualBits))) {
+            if (!expected.isValueOf(Float.intBitsToFloat(actualBits))) {
                 failed++;
                 if (failures.size() < MAX_REPORTED) {
                     failures.add(String.format(Locale.ROOT, "%s code 0x%02X: expected %s, got f32 0x%08X (%s)",
@@ -80,15 +79,5 @@ public final class ElementSweep {
 
     private static String describe(int code, ElementFormat format) {
         return ExactCodec.decode(code, format).toString();
-    }
-
-    private static boolean sameValue(ExactValue expected, float actual) {
-        return switch (expected.kind()) {
-            case NAN -> Float.isNaN(actual);
-            case INFINITY -> Float.isInfinite(actual) && (actual < 0) == expected.negative();
-            case FINITE -> Float.isFinite(actual)
-                           && new BigDecimal(Math.abs(actual)).compareTo(expected.magnitude()) == 0
-                           && (Float.floatToRawIntBits(actual) < 0) == expected.negative();
-        };
     }
 }

@@ -147,6 +147,19 @@ public record ExactValue(Kind kind, boolean negative, BigDecimal magnitude) {
     public boolean isZero() { return kind == Kind.FINITE && magnitude.signum() == 0; }
 
     /**
+     * Whether {@code f} is this value: the same class, the same sign (zeros included), and for finite
+     * values the same magnitude exactly. Any NaN matches any NaN (decoding fixes no payload).
+     */
+    public boolean isValueOf(float f) {
+        return switch (kind) {
+            case NAN -> Float.isNaN(f);
+            case INFINITY -> Float.isInfinite(f) && (f < 0) == negative;
+            case FINITE -> Float.isFinite(f) && (Float.floatToRawIntBits(f) < 0) == negative
+                           && new BigDecimal(Math.abs(f)).compareTo(magnitude) == 0;
+        };
+    }
+
+    /**
      * {@code "NaN"}, {@code "-NaN"}, {@code "+Inf"}, {@code "-Inf"}, {@code "+0"}, {@code "-0"}; a
      * nonzero finite value as a plain decimal ({@code "-1.5"}) when that is short, else exactly as
      * {@code s*2^e} with 1 ≤ s &lt; 2 ({@code "1.25*2^-127"}).
