@@ -29,6 +29,11 @@ public final class SpecTables {
         SECTIONS.put("source-formats", SpecTables::sourceFormats);
         SECTIONS.put("knobs", SpecTables::knobs);
         SECTIONS.put("profiles", SpecTables::profiles);
+        SECTIONS.put("block-formats", SpecTables::blockFormats);
+        SECTIONS.put("scale-rules", SpecTables::scaleRules);
+        SECTIONS.put("block-profiles", SpecTables::blockProfiles);
+        SECTIONS.put("layouts", SpecTables::layouts);
+        SECTIONS.put("dot-accumulation", SpecTables::dotAccumulation);
     }
 
     /** The names of the generated sections, in document order. */
@@ -179,6 +184,66 @@ public final class SpecTables {
                         f.isInteger() && f.isSigned() ? k.integerRange().name() : "—"));
             }
             sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String blockFormats() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| id | element | k | scale | emax | per-tensor scale |\n|---|---|---|---|---|---|\n");
+        for (BlockFormat f : BlockFormat.values()) {
+            sb.append(row("`" + f.id() + "`", "`" + f.element().id() + "`", Integer.toString(f.blockSize()),
+                    "`" + f.scale().id() + "`", Integer.toString(f.emax()),
+                    f.allowsTensorScale() ? "FP32, optional" : "—"));
+        }
+        return sb.toString();
+    }
+
+    private static String scaleRules() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| rule | scale format | meaning |\n|---|---|---|\n");
+        for (ScaleRule r : ScaleRule.values()) {
+            sb.append(row("`" + r.name() + "`", "`" + r.scaleFormat().id() + "`", r.meaning()));
+        }
+        return sb.toString();
+    }
+
+    private static String blockProfiles() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| profile | rule | element profile | rounding | non-finite | zero block | tiny amax | tail"
+                  + " | scaling | NVFP4 clamp | tensor scale | formats |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (BlockProfile p : BlockProfile.values()) {
+            BlockKnobs k = p.knobs();
+            boolean nvfp4 = p.formats().stream().allMatch(BlockFormat::isNvfp4);
+            sb.append(row("`" + p.id() + "`", k.scaleRule().name(), k.elementProfile().id(), k.elementRounding().name(),
+                    k.nonFinite().name(), k.zeroBlock().name(), k.tinyAmax().name(), k.tail().name(),
+                    k.scaling().name(), nvfp4 ? k.scaleClamp().name() : "—", k.tensorScale().name(),
+                    p.formats().stream().map(BlockFormat::id).collect(Collectors.joining(", "))));
+        }
+        return sb.toString();
+    }
+
+    private static String layouts() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| kind | id | meaning | sources |\n|---|---|---|---|\n");
+        for (ElementLayout l : ElementLayout.values()) {
+            sb.append(row("element", "`" + l.id() + "`", l.meaning(), l.sources()));
+        }
+        for (WeightLayout l : WeightLayout.values()) {
+            sb.append(row("weight", "`" + l.id() + "`", l.meaning(), l.sources()));
+        }
+        for (ScaleLayout l : ScaleLayout.values()) {
+            sb.append(row("scale", "`" + l.id() + "`", l.meaning(), l.sources()));
+        }
+        return sb.toString();
+    }
+
+    private static String dotAccumulation() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| accumulation | meaning | source |\n|---|---|---|\n");
+        for (DotAccumulation d : DotAccumulation.values()) {
+            sb.append(row("`" + d.name() + "`", d.meaning(), d.source()));
         }
         return sb.toString();
     }
