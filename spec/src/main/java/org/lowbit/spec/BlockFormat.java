@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * The block-scaled formats of lowbit, as data: a block is one shared scale code X and {@link #blockSize()}
- * element codes P_i, and its values are v_i = X · P_i (spec/drafts/blocks.md §B.1).
+ * element codes P_i, and its values are v_i = X · P_i (SPEC.md §8.1).
  *
  * <p>References:
  * <ol>

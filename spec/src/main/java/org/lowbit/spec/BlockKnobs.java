@@ -12,7 +12,7 @@ import org.lowbit.spec.BlockPolicies.ZeroBlockScale;
 
 /**
  * Every block-level choice of one quantization into one block format (DESIGN.md §1;
- * spec/drafts/blocks.md §B.5). Immutable; a {@link BlockProfile} supplies one, and the {@code with...}
+ * SPEC.md §8.5). Immutable; a {@link BlockProfile} supplies one, and the {@code with...}
  * methods derive variants.
  *
  * @param scaleRule       how the shared scale follows from amax (D1)

@@ -2,7 +2,7 @@ package org.lowbit.spec;
 
 /**
  * The block-level choices that the MX specification leaves open or that real systems make differently
- * (spec/drafts/blocks.md §B.5; research/mx-semantics.md §7 rows D7-D9, D19-D21, D23). Each is a named
+ * (SPEC.md §8.5; research/mx-semantics.md §7 rows D7-D9, D19-D21, D23). Each is a named
  * value, never a hidden boolean (aesthetics guide item 11).
  */
 public final class BlockPolicies {
@@ -89,7 +89,7 @@ public final class BlockPolicies {
     /**
      * How the elements are divided by the scale (D19). For MX the scale is a power of two, so both values
      * give the exact quotient V_i / X = V_i · 2^−s: they are named for the source they follow, not for a
-     * different result. For NVFP4 they are two different FP32 recipes (blocks.md §B.4).
+     * different result. For NVFP4 they are two different FP32 recipes (SPEC.md §8.4).
      */
     public enum ScalingArithmetic {
         /**

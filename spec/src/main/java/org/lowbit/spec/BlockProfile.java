@@ -15,7 +15,7 @@ import org.lowbit.spec.BlockPolicies.TinyAmaxPolicy;
 import org.lowbit.spec.BlockPolicies.ZeroBlockScale;
 
 /**
- * A named set of block knobs that follows one real system (DESIGN.md §1; spec/drafts/blocks.md §B.6), with
+ * A named set of block knobs that follows one real system (DESIGN.md §1; SPEC.md §8.6), with
  * the block formats that system supports, its sources, and in {@link #notes()} every place where the
  * profile had to choose because the system says nothing or does something lowbit does not copy.
  *
@@ -126,7 +126,7 @@ public enum BlockProfile {
                 + " not run: torchao's arithmetic gives a NaN scale for a NaN block but clamps an Inf block's"
                 + " scale to 448 and saturates the Inf to ±6; lowbit does not copy that accident.",
                 "The last dimension must be divisible by 16 (tail REJECT). Dequantization: torchao computes"
-                + " e · fl(g · S) and then casts; lowbit rounds the exact product e · S · g once (blocks.md §B.7).")),
+                + " e · fl(g · S) and then casts; lowbit rounds the exact product e · S · g once (SPEC.md §8.7).")),
 
     /** NVIDIA Model-Optimizer NVFP4QTensor.quantize: always two level. */
     NVFP4_MODELOPT("nvfp4-modelopt",
@@ -146,7 +146,7 @@ public enum BlockProfile {
                 "Non-finite: not handled deliberately in ModelOpt; chosen WHOLE_BLOCK_NAN (scale 0x7F, element"
                 + " codes 0).",
                 "Ragged tails are padded (reduce_block_padding; zero padding assumed). Dequantization: ModelOpt"
-                + " computes e · fl(S · g); lowbit rounds the exact product once (blocks.md §B.7)."));
+                + " computes e · fl(S · g); lowbit rounds the exact product once (SPEC.md §8.7)."));
 
     /** Shared source lines (a nested class, so that the enum constants can read them). */
     private static final class Sources {

@@ -6,9 +6,9 @@ package org.lowbit.spec;
  * "the internal precision and order of operations" to the implementation, so there is no single
  * bit-exact result (research/mx-semantics.md §1.6, §7 row D24). Each value below pins one order and
  * one precision, so that it is bit-exact; an implementation that follows none of them is checked
- * against the error bound of {@code spec/drafts/dot.md} §4 instead.
+ * against the error bound of {@code SPEC.md §10} §4 instead.
  *
- * <p>Notation (spec/drafts/dot.md §1): n blocks of k elements; p_ji = P_i(A_j)·P_i(B_j) the element
+ * <p>Notation (SPEC.md §10.1): n blocks of k elements; p_ji = P_i(A_j)·P_i(B_j) the element
  * product, which is exact in binary32 for every pair of element formats; S_j = X(A_j)·X(B_j) the
  * block-scale product; g_A, g_B the per-tensor scales (1 when absent); fl(·) one IEEE 754 binary32
  * rounding to nearest, ties to even, with gradual underflow; every accumulator starts at +0, and

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /**
  * How a stream of element codes, in logical order, is stored in bytes (DESIGN.md §1, knob "packing";
- * normative text: {@code spec/drafts/layouts.md} §1). A layout fills whole <em>containers</em>: a
+ * normative text: {@code SPEC.md §9} §1). A layout fills whole <em>containers</em>: a
  * container holds {@link #codesPerContainer()} codes in {@link #bytesPerContainer()} bytes.
  *
  * <p>Bit pictures, most significant bit first; e<sub>i</sub> is the code of element i:

@@ -4,7 +4,7 @@ package org.lowbit.spec;
  * What unpacking does with bits and bytes that a layout does not use: the two pad bits above a 6-bit
  * code in a byte, the four pad bits around an FP4 code in the f8f6f4 container, the unused nibble or
  * codes at the end of a padded stream, bits 30-31 of an HQQ 3-bit word, and the pad bytes of a
- * 128×4-swizzled scale matrix (drafts/layouts.md §1, §4).
+ * 128×4-swizzled scale matrix (SPEC.md §9.1, §9.4).
  *
  * <p>Packing always writes the pad value (zero unless a caller names another pad byte for scales).
  * An explicit policy rather than a hidden boolean, as Commons Codec's {@code CodecPolicy} does.

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * How a matrix of one-byte block scales (E8M0 for MX, UE4M3 for NVFP4) is stored (DESIGN.md §1, knob
- * "scale layout"; normative text: {@code spec/drafts/layouts.md} §4).
+ * "scale layout"; normative text: {@code SPEC.md §9} §4).
  *
  * <p>The scale matrix S has R rows (M for operand A, N for operand B) and C = K / blockSize columns;
  * S[r][c] scales elements c·blockSize … c·blockSize + blockSize − 1 of row r.

@@ -2,7 +2,7 @@ package org.lowbit.spec;
 
 /**
  * How a block's shared scale is computed from amax, the largest magnitude among its finite elements
- * (spec/drafts/blocks.md §B.3; research/mx-semantics.md §7 row D1).
+ * (SPEC.md §8.3; research/mx-semantics.md §7 row D1).
  *
  * <p>Notation: amax is an FP32 value, read from its bits {@code S EEEEEEEE MMMMMMMMMMMMMMMMMMMMMMM};
  * E(a) = (biased exponent field) − 127 and F(a) its 23 fraction bits; emax is the element's
@@ -18,7 +18,7 @@ package org.lowbit.spec;
  *   EVEN       s = E(a') − emax, a' = bits(amax) + 2^(22 − mbits), fraction cleared   torchao EVEN
  *   RCEIL      d = fl(amax · fl(1/max)); s = the E8M0 code of d rounded up           torchao RCEIL, cuBLAS
  *   ROUND_UP   d = fl(amax / max); s = E((bits(d) + 0x7FFFFF) &amp; 0x7F800000)        Triton ROUND_UP
- *   NEAREST    s = RNE_ue4m3(clamp(amax / 6 [/ g]))  (NVFP4; blocks.md §B.4)        torchao, ModelOpt
+ *   NEAREST    s = RNE_ue4m3(clamp(amax / 6 [/ g]))  (NVFP4; SPEC.md §8.4)        torchao, ModelOpt
  * </pre>
  */
 public enum ScaleRule {
@@ -55,7 +55,7 @@ public enum ScaleRule {
     ROUND_UP("(bits(fl(amax / max)) + 0x7FFFFF) & 0x7F800000 (Triton)", ElementFormat.E8M0),
     /**
      * NVFP4: the decode scale amax / 6 (over the per-tensor scale g in two-level mode) in FP32
-     * arithmetic, clamped to the knob's range and rounded to the nearest UE4M3 (RNE) (blocks.md §B.4).
+     * arithmetic, clamped to the knob's range and rounded to the nearest UE4M3 (RNE) (SPEC.md §8.4).
      */
     NEAREST("RNE to ue4m3 of clamp(amax / 6 [/ g]) (NVFP4)", ElementFormat.UE4M3);
 

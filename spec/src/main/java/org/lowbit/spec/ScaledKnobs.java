@@ -16,7 +16,7 @@ import org.lowbit.spec.ScaledPolicies.ZeroScale;
 import org.lowbit.spec.SpecialPolicies.IntegerRange;
 
 /**
- * Every choice of one scaled quantization (spec/drafts/scaled.md §2). Immutable; built with
+ * Every choice of one scaled quantization (SPEC.md §11 S.2). Immutable; built with
  * {@link #builder()} or {@link #toBuilder()}; a {@link ScaledProfile} supplies one per format, and
  * {@link #requireApplicableTo(ScaledFormat)} checks that each knob means something for the format, with
  * a message that names the knob and the allowed values.

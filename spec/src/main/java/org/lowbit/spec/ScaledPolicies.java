@@ -5,7 +5,7 @@ package org.lowbit.spec;
  * tensor, row, block or group): each one a named value, never a hidden boolean (DESIGN.md §1,
  * aesthetics guide item 11). The systems that make each choice are cited from
  * research/int-packing.md (§1 AWQ, §2 GPTQ, §3 HQQ, §5 GGUF, §6 INT8 and DeepSeek FP8); the normative
- * text is spec/drafts/scaled.md.
+ * text is SPEC.md §11.
  */
 public final class ScaledPolicies {
     private ScaledPolicies() {}

@@ -19,14 +19,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.lowbit.spec.ScaledPolicies.CodeRounding;
 import org.lowbit.spec.ScaledPolicies.FloatZero;
 import org.lowbit.spec.ScaledPolicies.Precision;
-import org.lowbit.spec.ScaledPolicies.ScaleApplication;
-import org.lowbit.spec.ScaledPolicies.ScaleRounding;
 import org.lowbit.spec.ScaledPolicies.QuantizerRule;
 import org.lowbit.spec.ScaledPolicies.ScalarDivision;
+import org.lowbit.spec.ScaledPolicies.ScaleApplication;
+import org.lowbit.spec.ScaledPolicies.ScaleRounding;
 import org.lowbit.spec.ScaledPolicies.Tail;
 import org.lowbit.spec.ScaledPolicies.ZeroScale;
 import org.lowbit.spec.SpecialPolicies.IntegerRange;
@@ -270,7 +271,7 @@ public enum ScaledProfile {
     private final Map<ScaledFormat, ScaledKnobs> knobs;
 
     ScaledProfile(String id, String sources, List<String> notes,
-                  java.util.function.Consumer<Map<ScaledFormat, ScaledKnobs>> definition) {
+                  Consumer<Map<ScaledFormat, ScaledKnobs>> definition) {
         this.id = id;
         this.sources = sources;
         this.notes = List.copyOf(notes);

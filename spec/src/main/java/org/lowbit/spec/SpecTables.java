@@ -34,6 +34,9 @@ public final class SpecTables {
         SECTIONS.put("block-profiles", SpecTables::blockProfiles);
         SECTIONS.put("layouts", SpecTables::layouts);
         SECTIONS.put("dot-accumulation", SpecTables::dotAccumulation);
+        SECTIONS.put("scaled-formats", ScaledTables::formats);
+        SECTIONS.put("scaled-knobs", ScaledTables::knobs);
+        SECTIONS.put("scaled-profiles", ScaledTables::profiles);
     }
 
     /** The names of the generated sections, in document order. */

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * How a matrix of low-bit integer weight codes (and, where the format packs them, its zero points) is
- * stored by a real system (normative text: {@code spec/drafts/layouts.md} §3; facts:
+ * stored by a real system (normative text: {@code SPEC.md §9} §3; facts:
  * research/int-packing.md).
  *
  * <p>The logical input of every layout is the code matrix of a linear weight W[N][K] (N output

@@ -6,11 +6,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.lowbit.spec.BlockFormat;
+import org.lowbit.spec.BlockKnobs;
+import org.lowbit.spec.BlockProfile;
 import org.lowbit.spec.ElementFormat;
 import org.lowbit.spec.ElementKnobs;
+import org.lowbit.spec.ElementLayout;
 import org.lowbit.spec.ElementProfile;
 import org.lowbit.spec.Overflow;
 import org.lowbit.spec.Rounding;
+import org.lowbit.spec.ScaleLayout;
+import org.lowbit.spec.ScaledFormat;
+import org.lowbit.spec.ScaledProfile;
 import org.lowbit.spec.SourceFormat;
 
 /**
@@ -37,6 +44,69 @@ final class CliNames {
 
     static Overflow overflow(String name) {
         return resolve(Overflow::parse, name);
+    }
+
+    static ElementLayout elementLayout(String id) {
+        return resolve(ElementLayout::byId, id);
+    }
+
+    static ScaleLayout scaleLayout(String id) {
+        return resolve(ScaleLayout::byId, id);
+    }
+
+    /** Whether {@code id} names a block format (mxfp4, nvfp4, ...). */
+    static boolean isBlockFormat(String id) {
+        return BlockFormat.all().stream().anyMatch(f -> f.id().equalsIgnoreCase(id));
+    }
+
+    /** Whether {@code id} names a scaled format (int8_per_token, int4_group, ...). */
+    static boolean isScaledFormat(String id) {
+        return ScaledFormat.all().stream().anyMatch(f -> f.id().equalsIgnoreCase(id));
+    }
+
+    /** The error for a {@code --format} that is neither a block nor a scaled format. */
+    static CliException unknownTensorFormat(String id) {
+        return new CliException(String.format(Locale.ROOT,
+                "unknown format '%s'; block formats: %s; scaled formats: %s", id, BlockFormat.ids(), ScaledFormat.ids()));
+    }
+
+    static BlockFormat blockFormat(String id) {
+        return resolve(BlockFormat::byId, id);
+    }
+
+    static ScaledFormat scaledFormat(String id) {
+        return resolve(ScaledFormat::byId, id);
+    }
+
+    /** A block profile; a scaled profile's name gets an error that says which kind it is. */
+    static BlockProfile blockProfile(String id) {
+        if (Arrays.stream(ScaledProfile.values()).anyMatch(p -> p.id().equalsIgnoreCase(id))) {
+            throw new CliException(String.format(Locale.ROOT,
+                    "profile '%s' is for scaled formats, not block formats; block profiles: %s", id, BlockProfile.ids()));
+        }
+        return resolve(BlockProfile::byId, id);
+    }
+
+    /** A scaled profile; a block profile's name gets an error that says which kind it is. */
+    static ScaledProfile scaledProfile(String id) {
+        if (Arrays.stream(BlockProfile.values()).anyMatch(p -> p.id().equalsIgnoreCase(id))) {
+            throw new CliException(String.format(Locale.ROOT,
+                    "profile '%s' is for block formats, not scaled formats; scaled profiles: %s", id, ScaledProfile.ids()));
+        }
+        return resolve(ScaledProfile::byId, id);
+    }
+
+    /**
+     * The profile's block knobs for {@code format}, with the element rounding overridden where given
+     * (null: as the profile says); fails when the profile does not support the format, naming the
+     * formats it does support.
+     */
+    static BlockKnobs blockKnobs(BlockFormat format, BlockProfile profile, String rounding) {
+        BlockKnobs knobs = resolve(profile::knobsFor, format);
+        if (rounding != null) {
+            knobs = knobs.withElementRounding(rounding(rounding));
+        }
+        return resolve(knobs::requireApplicableTo, format);
     }
 
     /** Whether {@code id} names f32, bf16 or f16. */
@@ -66,7 +136,8 @@ final class CliNames {
         return resolve(knobs::requireApplicableTo, format);
     }
 
-    private static <T, R> R resolve(Function<T, R> lookup, T name) {
+    /** Applies a spec or reference lookup, turning its IllegalArgumentException into a one-line CliException. */
+    static <T, R> R resolve(Function<T, R> lookup, T name) {
         try {
             return lookup.apply(name);
         } catch (IllegalArgumentException e) {
@@ -96,6 +167,40 @@ final class CliNames {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(ElementProfile.values()).map(ElementProfile::id).iterator();
+        }
+    }
+
+    /** The block and scaled format ids, for help texts. */
+    static final class TensorFormatIds implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Stream.concat(BlockFormat.all().stream().map(BlockFormat::id),
+                                 ScaledFormat.all().stream().map(ScaledFormat::id)).iterator();
+        }
+    }
+
+    /** The block and scaled profile ids, for help texts. */
+    static final class TensorProfileIds implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Stream.concat(Arrays.stream(BlockProfile.values()).map(BlockProfile::id),
+                                 Arrays.stream(ScaledProfile.values()).map(ScaledProfile::id)).iterator();
+        }
+    }
+
+    /** The element layout ids, for help texts. */
+    static final class ElementLayoutIds implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(ElementLayout.values()).map(ElementLayout::id).iterator();
+        }
+    }
+
+    /** The scale layout ids, for help texts. */
+    static final class ScaleLayoutIds implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(ScaleLayout.values()).map(ScaleLayout::id).iterator();
         }
     }
 

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
          description = "Bit-exact reference codec for low-bit LLM number formats.",
          subcommands = {
              ConvertCommand.class,
+             QuantizeCommand.class,
+             DequantizeCommand.class,
              ExplainCommand.class,
              SpecCommand.class,
              ConformCommand.class,

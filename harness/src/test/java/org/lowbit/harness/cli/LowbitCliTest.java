@@ -19,7 +19,7 @@ class LowbitCliTest {
     @DisplayName("--version and --help print to stdout and exit 0")
     void versionAndHelp() {
         assertTrue(lowbit("--version").assertOk().out().startsWith("lowbit "));
-        lowbit("--help").assertOk().assertOutContains("Usage: lowbit", "convert", "explain", "spec");
+        lowbit("--help").assertOk().assertOutContains("Usage: lowbit", "convert", "quantize", "dequantize", "explain", "spec");
         lowbit("convert", "--help").assertOk().assertOutContains("--random-bits=FILE", "ml-dtypes, cuda-satfinite");
         lowbit("help", "explain").assertOk().assertOutContains("Usage: lowbit explain");
     }
@@ -27,7 +27,7 @@ class LowbitCliTest {
     @Test
     @DisplayName("no subcommand, or an unknown one, is a usage error")
     void usageErrors() {
-        lowbit().assertBadInput("no subcommand given; use one of: convert, explain, spec");
+        lowbit().assertBadInput("no subcommand given; use one of: convert, quantize, dequantize, explain, spec");
         lowbit("frobnicate").assertBadInput("Unmatched argument");
         lowbit("--frobnicate").assertBadInput("Unknown option: '--frobnicate' (see 'lowbit --help')");
     }

@@ -2,7 +2,7 @@ package org.lowbit.reference.block;
 
 /**
  * Exact scaling and single rounding into the IEEE binary formats that blocks are read from and written
- * to (spec/drafts/blocks.md §B.2 step 5 and §B.7), with integer arithmetic only.
+ * to (SPEC.md §8.2 step 5 and §B.7), with integer arithmetic only.
  *
  * <p>A value is held as (−1)^S · significand · 2^exponent with a non-negative {@code long} significand
  * below 2^62; nothing is rounded until {@link #roundToNearestEven} writes the target format:

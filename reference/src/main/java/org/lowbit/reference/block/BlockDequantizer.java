@@ -7,7 +7,7 @@ import org.lowbit.spec.BlockFormat;
 import org.lowbit.spec.ElementFormat;
 
 /**
- * Dequantizes a {@link QuantizedBlocks} to FP32, BF16 or FP16 bit patterns (spec/drafts/blocks.md §B.7).
+ * Dequantizes a {@link QuantizedBlocks} to FP32, BF16 or FP16 bit patterns (SPEC.md §8.7).
  *
  * <p>Each value is the exact product v_i = P_i · X (· g for two-level NVFP4) rounded <em>once</em>, to
  * nearest even, into the target format:
@@ -17,7 +17,7 @@ import org.lowbit.spec.ElementFormat;
  *       to a subnormal or ±0 below 2^−126), as IEEE multiplication would;</li>
  *   <li>BF16 and FP16 are rounded from the exact product, never through FP32 (no double rounding);</li>
  *   <li>NVFP4: e · S · g has up to 2 + 4 + 24 significant bits; it is rounded once. torchao and ModelOpt
- *       compute e · fl(S · g) and then cast, which can differ in the last place (blocks.md §B.7).</li>
+ *       compute e · fl(S · g) and then cast, which can differ in the last place (SPEC.md §8.7).</li>
  * </ul>
  * Special cases:
  * <ul>

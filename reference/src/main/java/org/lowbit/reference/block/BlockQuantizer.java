@@ -17,7 +17,7 @@ import org.lowbit.spec.ElementKnobs;
 import org.lowbit.spec.Rounding;
 
 /**
- * Quantizes FP32, BF16 or FP16 bit patterns into a block format (spec/drafts/blocks.md §B.2-§B.5): the
+ * Quantizes FP32, BF16 or FP16 bit patterns into a block format (SPEC.md §8.2-§B.5): the
  * reference implementation of OCP MX v1.0 §6.3 and of NVFP4, with every open choice taken from a
  * {@link BlockKnobs}.
  *
@@ -257,7 +257,7 @@ public final class BlockQuantizer {
         return new QuantizedBlocks(format, rows, row, scales, codes, g);
     }
 
-    /** NVFP4 only: the caller's g, or the knob's (blocks.md §B.4), or none. */
+    /** NVFP4 only: the caller's g, or the knob's (SPEC.md §8.4), or none. */
     private OptionalInt tensorScale(int[] x, int offset, int length) {
         if (tensorScaleBits.isPresent() || knobs.tensorScale() == TensorScaleRule.NONE || length == 0) {
             return tensorScaleBits; // an empty input has nothing to scale

@@ -4,7 +4,7 @@ import org.lowbit.spec.BlockFormat;
 import org.lowbit.spec.ScaleRule;
 
 /**
- * The E8M0 scale rules of spec/drafts/blocks.md §B.3 (research/mx-semantics.md §3.2, §6.2, §7 D1, D9, D10),
+ * The E8M0 scale rules of SPEC.md §8.3 (research/mx-semantics.md §3.2, §6.2, §7 D1, D9, D10),
  * read from the bits of amax, never from a floating-point logarithm.
  *
  * <p>amax is a finite non-negative FP32 pattern {@code 0 EEEEEEEE MMMMMMMMMMMMMMMMMMMMMMM}; the result is

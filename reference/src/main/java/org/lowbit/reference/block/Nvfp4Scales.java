@@ -8,7 +8,7 @@ import org.lowbit.spec.ElementKnobs;
 import org.lowbit.spec.ElementProfile;
 
 /**
- * NVFP4's two scales (spec/drafts/blocks.md §B.4; research/mx-semantics.md §3.5, §7 D19-D21).
+ * NVFP4's two scales (SPEC.md §8.4; research/mx-semantics.md §3.5, §7 D19-D21).
  *
  * <p>The arithmetic is FP32, one IEEE binary32 operation at a time, exactly as torchao and ModelOpt do it
  * in PyTorch; Java float arithmetic is IEEE binary32 with round-to-nearest-even on every JVM (JLS §15.4) and

@@ -10,7 +10,7 @@ import org.lowbit.spec.ElementFormat;
 
 /**
  * A quantized tensor in a block format, unpacked: one scale code per block and one element code per
- * element, each in a byte (spec/drafts/blocks.md §B.1). Packing them (FP4 nibbles, FP6 in 3 bytes, scale
+ * element, each in a byte (SPEC.md §8.1). Packing them (FP4 nibbles, FP6 in 3 bytes, scale
  * swizzles) is a layout matter and lives elsewhere.
  *
  * <p>Shape: {@code rows} rows of {@code rowLength} elements, in row-major order; blocks run along a row and

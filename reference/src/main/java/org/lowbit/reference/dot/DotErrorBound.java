@@ -8,7 +8,7 @@ import org.lowbit.reference.exact.ExactValue;
  * What an MX dot product with FP32 accumulation may return, in any order of summation: the exact
  * result c, a rigorous bound B on |ĉ - c| for a finite computed ĉ, and whether overflow or NaN may
  * legitimately occur. {@link MxDot#errorBound} computes it; {@link #admits} applies it. The model and
- * its proof are in {@link MxDot} ("The error bound") and spec/drafts/dot.md §4.
+ * its proof are in {@link MxDot} ("The error bound") and SPEC.md §10.4.
  *
  * <p>The acceptance rule, by the kind of the exact result:
  * <pre>

@@ -7,6 +7,6 @@
  *
  * <p>The exact path never rounds until its one final rounding; the pinned profiles use Java
  * {@code float} arithmetic, which is IEEE binary32 on every JVM, so both give the same bits everywhere.
- * The normative text is {@code spec/drafts/dot.md}.
+ * The normative text is {@code SPEC.md §10}.
  */
 package org.lowbit.reference.dot;

@@ -3,7 +3,7 @@ package org.lowbit.reference.layout;
 import java.util.Locale;
 
 /**
- * AWQ's GEMM tensors ({@code awq}; spec/drafts/layouts.md §3.2): {@code qweight} and {@code qzeros} of
+ * AWQ's GEMM tensors ({@code awq}; SPEC.md §9.3.2): {@code qweight} and {@code qzeros} of
  * AutoAWQ's {@code WQLinear_GEMM} (and llm-awq v1's {@code WQLinear}), 4-bit only.
  *
  * <p>Input: codes of W[N][K] row-major (code (n, k) at n·K + k), zero points Z[N][groups] row-major.

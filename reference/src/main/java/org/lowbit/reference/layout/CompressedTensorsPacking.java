@@ -1,7 +1,7 @@
 package org.lowbit.reference.layout;
 
 /**
- * compressed-tensors' "pack-quantized" int32 format ({@code ct-pack-quantized}; spec/drafts/layouts.md
+ * compressed-tensors' "pack-quantized" int32 format ({@code ct-pack-quantized}; SPEC.md §9
  * §3.5), for b ∈ {2, 4, 8}: the codes of W[N][K] packed along K, 32/b per int32 word, LSB first:
  * <pre>
  *   int32 [N][K·b/32]    word (n, w) = Σ_i q[n][w·(32/b) + i] &lt;&lt; (b·i)

@@ -7,7 +7,7 @@ import org.lowbit.spec.PadPolicy;
 
 /**
  * Element codes in logical order to the bytes of an {@link ElementLayout}, and back
- * (spec/drafts/layouts.md §1).
+ * (SPEC.md §9.1).
  *
  * <p>Bit pictures, most significant bit first; e<sub>i</sub> is the code of element i, p a pad bit:
  * <pre>

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * The GGUF / ggml block structs ({@code gguf-q4_0}, {@code gguf-q4_1}, {@code gguf-q8_0}, {@code gguf-q4_k};
- * spec/drafts/layouts.md §3.7): a row is cut into consecutive blocks, each a packed little-endian struct
+ * SPEC.md §9.3.7): a row is cut into consecutive blocks, each a packed little-endian struct
  * whose fp16 fields ({@code ggml_half}) are given and returned as their bit patterns.
  * <pre>
  *   q4_0  18 bytes / 32:  d[2]            qs[16]   qs[j] = q[j] | q[j+16] &lt;&lt; 4   (value = q − 8)

@@ -4,7 +4,7 @@ import java.util.Locale;
 import org.lowbit.spec.WeightLayout;
 
 /**
- * GPTQ's packed tensors ({@code gptq-v1}, {@code gptq-v2}; spec/drafts/layouts.md §3.1): {@code qweight}
+ * GPTQ's packed tensors ({@code gptq-v1}, {@code gptq-v2}; SPEC.md §9.3.1): {@code qweight}
  * and {@code qzeros} of AutoGPTQ's {@code QuantLinear} for b ∈ {2, 3, 4, 8}.
  *
  * <p>Input: codes of W[N][K] row-major (code (n, k) at n·K + k), zero points Z[N][groups] row-major.

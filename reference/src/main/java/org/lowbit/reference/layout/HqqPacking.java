@@ -4,7 +4,7 @@ import java.util.Locale;
 import org.lowbit.spec.PadPolicy;
 
 /**
- * HQQ's bit packing ({@code hqq}; spec/drafts/layouts.md §3.3): planar along dimension 0 of the 2-D code
+ * HQQ's bit packing ({@code hqq}; SPEC.md §9.3.3): planar along dimension 0 of the 2-D code
  * matrix W_q (R rows, C columns, row-major) that HQQ quantized — for its default {@code axis=1} that is
  * W.reshape(−1, G). The rows are split into 8/b equal planes; packed row r of column c gathers rows
  * r, r + s, r + 2s, … (s = R·b/8), the first plane in the most significant bits:

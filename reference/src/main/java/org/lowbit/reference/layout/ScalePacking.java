@@ -6,7 +6,7 @@ import org.lowbit.spec.ScaleLayout;
 
 /**
  * A row-major matrix of one-byte block scales S[R][C] (E8M0 or UE4M3 codes; C = K / blockSize) to the
- * bytes of a {@link ScaleLayout}, and back (spec/drafts/layouts.md §4).
+ * bytes of a {@link ScaleLayout}, and back (SPEC.md §9.4).
  *
  * <p>{@code swizzle-128x4}, the layout cuBLAS and tcgen05 block-scaled GEMMs read on sm_100/sm_120:
  * R and C are padded to R′ = ⌈R/128⌉·128 and C′ = ⌈C/4⌉·4, and byte (r, c) goes to

@@ -6,7 +6,7 @@ import org.lowbit.spec.ElementLayout;
 import org.lowbit.spec.PadPolicy;
 
 /**
- * The tinygemm int4 weight layout ({@code tinygemm}; spec/drafts/layouts.md §3.6): the output of PyTorch's
+ * The tinygemm int4 weight layout ({@code tinygemm}; SPEC.md §9.3.6): the output of PyTorch's
  * {@code torch.ops.aten._convert_weight_to_int4pack(input, innerKTiles)} on CUDA, read by
  * {@code _weight_int4pack_mm}, for innerKTiles (ikt) ∈ {2, 4, 8}.
  *

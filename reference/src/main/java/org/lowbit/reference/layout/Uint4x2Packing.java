@@ -5,7 +5,7 @@ import org.lowbit.spec.ElementLayout;
 import org.lowbit.spec.PadPolicy;
 
 /**
- * PyTorch's two-per-byte 4-bit storage ({@code uint4x2}; spec/drafts/layouts.md §3.4): {@code torch.quint4x2}
+ * PyTorch's two-per-byte 4-bit storage ({@code uint4x2}; SPEC.md §9.3.4): {@code torch.quint4x2}
  * and {@code torch.float4_e2m1fn_x2}. A [R][C] code matrix is stored as uint8 [R][C/2]; byte (r, j) holds
  * column 2j in its low nibble and column 2j+1 in its high nibble:
  * <pre>

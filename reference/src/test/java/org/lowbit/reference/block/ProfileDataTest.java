@@ -15,7 +15,7 @@ import org.lowbit.spec.BlockProfile;
 import org.lowbit.spec.ElementFormat;
 import org.lowbit.spec.ScaleRule;
 
-/** The spec data of the block formats and profiles, pinned (the knob table is spec/drafts/blocks.md §B.6). */
+/** The spec data of the block formats and profiles, pinned (the knob table is SPEC.md §8.6). */
 class ProfileDataTest {
 
     @Test
@@ -43,7 +43,7 @@ class ProfileDataTest {
     }
 
     @Test
-    @DisplayName("block profiles: the knob values of blocks.md §B.6")
+    @DisplayName("block profiles: the knob values of SPEC.md §8.6")
     void profiles() {
         // id, rule, rounding, nonFinite, zeroBlock, tinyAmax, tail, scaling, clamp, tensor
         String[][] table = {

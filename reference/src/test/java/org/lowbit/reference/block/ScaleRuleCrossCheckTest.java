@@ -145,7 +145,7 @@ class ScaleRuleCrossCheckTest {
     }
 
     /**
-     * The scale exponent by the rule's definition (blocks.md §B.3), with exact BigDecimal logarithms; for RCEIL
+     * The scale exponent by the rule's definition (SPEC.md §8.3), with exact BigDecimal logarithms; for RCEIL
      * and ROUND_UP of the FP32 descale that the rule specifies.
      */
     static int expectedExponent(ScaleRule rule, BigDecimal amax, BlockFormat f) {
