@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
              ExplainCommand.class,
              SpecCommand.class,
              ConformCommand.class,
-             // vectors, bench: one line each, here
+             VectorsCommand.class,
+             // bench: one line, here
              CommandLine.HelpCommand.class,
          })
 public final class LowbitCli implements Callable<Integer> {

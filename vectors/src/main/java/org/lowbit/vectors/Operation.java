@@ -1,0 +1,41 @@
+package org.lowbit.vectors;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The operation a vector file tests; one file holds one operation (FORMAT.md §2). */
+public enum Operation {
+    /** Element code to its exact FP32 value. */
+    DECODE("decode"),
+    /** An FP32, BF16 or FP16 value to an element code, under an element profile. */
+    ENCODE("encode"),
+    /** A tensor of source values to block scales, element codes and dequantized values, under a block profile. */
+    QUANTIZE("quantize"),
+    /** Element codes in logical order to the bytes of an element layout. */
+    PACK("pack");
+
+    private final String id;
+
+    Operation(String id) {
+        this.id = id;
+    }
+
+    /** The id in files and on the command line: {@code decode}, {@code encode}, ... */
+    public String id() { return id; }
+
+    /**
+     * @throws IllegalArgumentException naming the known operations
+     */
+    public static Operation byId(String id) {
+        for (Operation o : values()) {
+            if (o.id.equals(id)) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException("unknown operation '" + id + "'; known: "
+                + Arrays.stream(values()).map(Operation::id).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public String toString() { return id; }
+}
