@@ -112,6 +112,10 @@ GROUP_FIELDS = {
     'quantize': {'type': S, 'format': S, 'profile': S, 'source': S, 'knobs': O, 'elementKnobs': O, 'blockSize': I,
                  'rowLength': I, 'rows': I, 'elementLayout': S, 'scaleLayout': S, 'tensorScale': S},
     'pack': {'type': S, 'layout': S, 'format': S},
+    'scale-pack': {'type': S, 'layout': S, 'rows': I, 'cols': I, 'padByte': S},
+    'weight-pack': {'type': S, 'layout': S, 'bits': I, 'rows': I, 'cols': I, 'groupSize': I, 'innerKTiles': I},
+    'scaled-quantize': {'type': S, 'format': S, 'profile': S, 'source': S, 'knobs': O, 'elementFormat': S,
+                        'zeroPoint': S, 'rows': I, 'cols': I, 'blockRows': I, 'blockCols': I, 'dequantized': S},
 }
 GROUP_COMMON = {'generator': S, 'seed': S, 'tests': A}
 TEST_COMMON = {'tcId': I, 'comment': S, 'flags': A, 'result': S}
@@ -120,7 +124,15 @@ TEST_FIELDS = {
     'encode': ({'input': S, 'randomBits': S, 'expected': S}, ('randomBits',)),
     'quantize': ({'input': S, 'tensorScale': S, 'expected': O}, ('tensorScale',)),
     'pack': ({'codes': S, 'expected': S}, ()),
+    'scale-pack': ({'scales': S, 'expected': S}, ()),
+    'weight-pack': ({'codes': S, 'zeros': S, 'blockFields': S, 'expected': O}, ()),
+    'scaled-quantize': ({'input': S, 'expected': O}, ()),
 }
+SCALED_KNOBS = {'rule': S, 'application': S, 'scalarDivision': S, 'rounding': S, 'range': S, 'fp8Overflow': S,
+                'arithmetic': S, 'scaleDtype': S, 'dequantArithmetic': S, 'amaxFloor': S, 'zeroScale': S,
+                'scaleRounding': S, 'floatZero': S, 'groupSize': I, 'tail': S}
+SCALED_OUTPUT = {'codes': S, 'scales': S, 'zeros': S, 'dequantized': S}
+WEIGHT_OUTPUT = {'qweight': S, 'qzeros': S}
 ELEMENT_KNOBS = {k: S for k in ('rounding', 'overflow', 'infinity', 'nan', 'negative', 'e8m0Zero', 'e8m0Bottom',
                                 'integerRange')}
 BLOCK_KNOBS = {k: S for k in ('scaleRule', 'elementProfile', 'elementRounding', 'nonFinite', 'zeroBlock', 'tinyAmax',
@@ -188,6 +200,18 @@ def check_structure(path, doc):
         if op == 'quantize':
             check_fields(path, where + '.knobs', g['knobs'], BLOCK_KNOBS)
             check_fields(path, where + '.elementKnobs', g['elementKnobs'], ELEMENT_KNOBS)
+        if op == 'scaled-quantize':
+            check_fields(path, where + '.knobs', g['knobs'], SCALED_KNOBS)
+            if list(g['knobs']) != list(SCALED_KNOBS):
+                raise Refused(path, '%s.knobs are not in the order of FORMAT.md' % where)
+            if not re.fullmatch(r'[0-9a-f]{16}', g['knobs']['amaxFloor']):
+                raise Refused(path, '%s.knobs.amaxFloor %r is not 8 bytes of lowercase hex' % (where, g['knobs']['amaxFloor']))
+        # the file's format and profile name what its groups hold (FORMAT.md §5, suite 0.2.0)
+        top = {'scale-pack': ('u8', 'none'), 'weight-pack': ('b%s' % g.get('bits'), 'none'),
+               'scaled-quantize': (g.get('format'), g.get('profile'))}.get(op)
+        if top is not None and (doc['format'], doc['profile']) != top:
+            raise Refused(path, '%s: the file says format %r, profile %r; its group needs %r, %r'
+                          % (where, doc['format'], doc['profile'], top[0], top[1]))
         for tc in g['tests']:
             tid = tc.get('tcId') if isinstance(tc, dict) else None
             check_fields(path, 'tcId %s' % tid, tc, tfields, topt)
@@ -198,12 +222,20 @@ def check_structure(path, doc):
                 raise Refused(path, 'tcId %s: flags holds a non-string' % tc['tcId'])
             if tc['result'] not in ('valid', 'invalid', 'acceptable'):
                 raise Refused(path, 'tcId %s: result %r' % (tc['tcId'], tc['result']))
-            if op == 'quantize':
+            if op == 'weight-pack':
+                check_fields(path, 'tcId %s: expected' % tc['tcId'], tc['expected'], WEIGHT_OUTPUT)
+                if tc['result'] != 'valid':
+                    raise Refused(path, 'tcId %s: a weight-pack test is %r, not valid' % (tc['tcId'], tc['result']))
+            if op == 'scale-pack' and tc['result'] != 'valid':
+                raise Refused(path, 'tcId %s: a scale-pack test is %r, not valid' % (tc['tcId'], tc['result']))
+            if op in ('quantize', 'scaled-quantize'):
                 e = tc['expected']
                 if isinstance(e, dict) and 'error' in e:
                     check_fields(path, 'tcId %s: expected' % tc['tcId'], e, {'error': S})
-                else:
+                elif op == 'quantize':
                     check_fields(path, 'tcId %s: expected' % tc['tcId'], e, QUANTIZE_OUTPUT, ('tensorScale',))
+                else:
+                    check_fields(path, 'tcId %s: expected' % tc['tcId'], e, SCALED_OUTPUT)
                 if ('error' in e) != (tc['result'] == 'invalid'):
                     raise Refused(path, 'tcId %s: an invalid test expects an error, and only an invalid test does'
                                   % tc['tcId'])
@@ -712,7 +744,14 @@ def check_pack(path, g, tc, rep):
         rep.mismatch(tc, 'unpacking %s gives %s, not the codes %s' % (expected.hex(), bytes(back).hex(), bytes(codes).hex()))
 
 
-CHECKERS = {'decode': check_decode, 'encode': check_encode, 'quantize': check_quantize, 'pack': check_pack}
+import lowbit_newtypes  # noqa: E402
+from lowbit_newtypes import check_scale_pack, check_weight_pack, check_scaled_quantize  # noqa: E402
+
+lowbit_newtypes.bind(Refused=Refused, hexbytes=hexbytes, same_f32=same_f32, fmt_f32=fmt_f32)
+
+CHECKERS = {'decode': check_decode, 'encode': check_encode, 'quantize': check_quantize, 'pack': check_pack,
+            'scale-pack': check_scale_pack, 'weight-pack': check_weight_pack,
+            'scaled-quantize': check_scaled_quantize}
 
 
 def twin_line(op, g, tc):
@@ -733,6 +772,23 @@ def twin_line(op, g, tc):
             exp = 'error:' + e['error']
         else:
             exp = '/'.join([e['scales'], e['elements'], e['dequantized']] + ([e['tensorScale']] if 'tensorScale' in e else []))
+    elif op == 'scale-pack':
+        params = '%s:%dx%d:%s' % (g['layout'], g['rows'], g['cols'], g['padByte'])
+        inp, exp = tc['scales'], tc['expected']
+    elif op == 'weight-pack':
+        params = '%s:b%d:%dx%d:g%d:i%d' % (g['layout'], g['bits'], g['rows'], g['cols'], g['groupSize'],
+                                           g['innerKTiles'])
+        inp = '/'.join([tc['codes'] or '-', tc['zeros'] or '-', tc['blockFields'] or '-'])
+        exp = '/'.join([tc['expected']['qweight'] or '-', tc['expected']['qzeros'] or '-'])
+    elif op == 'scaled-quantize':
+        params = '%s:%s:%s:%dx%d:%dx%d' % (g['format'], g['profile'], g['source'], g['rows'], g['cols'],
+                                           g['blockRows'], g['blockCols'])
+        inp = tc['input']
+        e = tc['expected']
+        if 'error' in e:
+            exp = 'error:' + e['error']
+        else:
+            exp = '/'.join([e['codes'] or '-', e['scales'] or '-', e['zeros'] or '-', e['dequantized'] or '-'])
     else:
         params, inp, exp = g['layout'] + ':' + g['format'], tc['codes'], tc['expected']
     flags = ','.join(tc.get('flags', [])) or '-'
@@ -841,7 +897,7 @@ def run(root, max_report=10, quiet=False, out=sys.stdout, only=None):
         files, checked, bad, decoded = totals[op]
         all_checked += checked
         all_bad += bad
-        say('  %-9s %4d files %8d tests checked %6d mismatches %9d codes decoded' % (op, files, checked, bad, decoded))
+        say('  %-15s %4d files %8d tests checked %6d mismatches %9d codes decoded' % (op, files, checked, bad, decoded))
     say('  text twins checked: %d' % twins)
     say('  %d tests checked, %d mismatches, %d files refused' % (all_checked, all_bad, len(refused)))
     if refused:

@@ -190,6 +190,56 @@ class SpecExamples(unittest.TestCase):
             lowbit_reader.unpack('f8f6f4-container', fp4, b'\x01')
 
 
+class WeightScaleExamples(unittest.TestCase):
+    """SPEC.md §9.3, §9.4 and §11.4 examples, through lowbit_scaled."""
+
+    def test_weight_layouts(self):
+        import lowbit_scaled as ls
+        col = [k + 1 for n in range(8) for k in range(8)]
+        self.assertEqual(ls.gptq_pack_qweight(col, 8, 8, 4)[0], 0x87654321)
+        self.assertEqual(ls.gptq_pack_qzeros([8] * 8, 8, 1, 4, 1), [0x77777777])
+        self.assertEqual(ls.gptq_pack_qzeros([8] * 8, 8, 1, 4, 2), [0x88888888])
+        self.assertEqual(ls.gptq_pack_qzeros([4] * 32, 32, 1, 3, 1), [0xDB6DB6DB, 0xB6DB6DB6, 0x6DB6DB6D])
+        self.assertEqual(ls.gptq_pack_qzeros([4] * 32, 32, 1, 3, 2), [0x24924924, 0x49249249, 0x92492492])
+        with self.assertRaises(ls.LayoutError):
+            ls.gptq_pack_qzeros([0] * 8, 8, 1, 4, 1)
+        self.assertEqual(ls.gptq_v1_to_v2_word(0x77777777, 4), 0x88888888)
+        self.assertEqual(ls.ct_pack(list(range(1, 9)), 1, 8, 4), [0x87654321])
+        self.assertEqual(ls.ct_code_of_value(-7, 4), 1)
+        self.assertEqual(ls.awq_pack_qweight(list(range(1, 9)), 8, 1), [0x86427531])
+        self.assertEqual(bytes(ls.hqq_pack(list(range(1, 9)), 2, 4, 4)).hex(), '15263748')
+        self.assertEqual(ls.uint4x2_pack([1, 2], 1, 2), [0x21])
+        q = [k % 16 for n in range(8) for k in range(32)]
+        self.assertEqual(ls.tinygemm_pack(q, 8, 32, 2)[:2], [0x91918080, 0xB3B3A2A2])
+        blk = {'d': 0x3C00, 'dmin': 0x3800, 'sc': [1, 2, 3, 4, 33, 38, 43, 63], 'mins': [1, 2, 3, 4, 40, 41, 42, 63],
+               'q': [i % 16 for i in range(256)]}
+        self.assertEqual(ls.gguf_unpack_block('q4_k', ls.gguf_pack_block('q4_k', blk)), blk)
+        q40 = ls.gguf_pack_block('q4_0', {'d': 0x3C00, 'q': list(range(16)) + list(range(15, -1, -1))})
+        self.assertEqual(q40[:4].hex(), '003cf0e1')   # qs[j] = q[j] | q[j + 16] << 4
+
+    def test_swizzle(self):
+        import lowbit_scaled as ls
+        self.assertEqual((ls.swizzle_offset(5, 2, 8), ls.swizzle_offset(5, 5, 8)), (82, 593))
+        self.assertEqual([ls.swizzle_offset(r, c, 8) for r, c in ((0, 0), (1, 0), (32, 0), (0, 1), (0, 4), (128, 0))],
+                         [0, 16, 4, 1, 512, 1024])
+        s = list(range(1, 1 + 130 * 5))
+        packed = ls.swizzle_pack(s, 130, 5)
+        self.assertEqual(len(packed), 256 * 8)
+        self.assertEqual(ls.swizzle_unpack(packed, 130, 5), s)
+
+    def test_dequantization(self):
+        import lowbit_scaled as ls
+        dq = ls.dequantize_bits
+        self.assertEqual(dq('IMPLICIT', 'f32', 'uint4', 8, 0xB000, 'f16', out='f32'), 0x80000000)   # 0 * -0.125 = -0
+        self.assertEqual(dq('IMPLICIT', 'f32', 'uint4', 0, 0x3800, 'f16', out='f32'), 0xC0800000)
+        self.assertEqual(dq('NONE', 'f32', 'int8', 0xFD, 0x3C00, 'f16', out='f32'), 0xC0400000)
+        self.assertEqual(dq('NONE', 'f32', 'int8', 0, 0x3F800000, 'f32', out='f32'), 0)
+        self.assertEqual(dq('FLOAT', 'f16', 'uint4', 5, 0x2E66, 'f16', 0x4100, out='f32'), 0x3E800000)  # tie -> 0.25
+        self.assertEqual(dq('MIN', 'f32', 'uint4', 3, 0x3800, 'f16', 0xBE00, out='f32'), 0)
+        self.assertEqual(dq('INTEGER', 'f16', 'uint4', 0, 0x7BFF, 'f16', 8, out='f32'), 0xFF800000)
+        self.assertTrue(F32.is_nan_bits(dq('NONE', 'f32', 'fp8_e4m3', 0x7F, 0x3F800000, 'f32', out='f32')))
+
+
 # ---------------------------------------------------------------------------------------------------
 # The committed golden set, and corruption of temporary copies
 
@@ -355,6 +405,66 @@ class Corruption(unittest.TestCase):
                 return '\n'.join(lines).encode('ascii')
             self.edit(twin, fix)
             rewrite_manifest(self.root, twin)
+        status, out = run_reader(self.root, only={path})
+        self.assertEqual(status, 1, out)
+        self.assertIn('MISMATCH %s tcId %d' % (path, tc['tcId']), out)
+
+    def test_wrong_weight_pack_byte_is_a_mismatch(self):
+        # a suite-0.2.0 type: one changed qweight byte, checksums updated, is a mismatch (exit 1)
+        paths = [p for p in [pick_vector_file(self.root, 'weightpack')] if p.startswith('weightpack/')]
+        if not paths:
+            self.skipTest('no weightpack/ files in the set')
+        path = paths[0]
+        doc = read_json(os.path.join(self.root, path))
+        tc = doc['testGroups'][0]['tests'][0]
+        old = tc['expected']['qweight']
+        new = ('1' if old[0] == '0' else '0') + old[1:]
+        self.edit(path, lambda raw: raw.replace(('"qweight": "%s"' % old).encode(), ('"qweight": "%s"' % new).encode(), 1))
+        rewrite_manifest(self.root, path)
+        twin = path[:-5] + '.txt'
+
+        def fix(raw):
+            lines = raw.decode('ascii').split('\n')
+            for i, l in enumerate(lines):
+                f = l.split(' ')
+                if f[0] == str(tc['tcId']):
+                    f[4] = new + f[4][len(old):]
+                    lines[i] = ' '.join(f)
+            return '\n'.join(lines).encode('ascii')
+        self.edit(twin, fix)
+        rewrite_manifest(self.root, twin)
+        status, out = run_reader(self.root, only={path})
+        self.assertEqual(status, 1, out)
+        self.assertIn('MISMATCH %s tcId %d' % (path, tc['tcId']), out)
+
+    def test_wrong_scaled_dequantized_value_is_a_mismatch(self):
+        # a suite-0.2.0 type: one changed dequantized byte, checksums updated, is a mismatch (exit 1)
+        path = pick_vector_file(self.root, 'scaled')
+        if not path.startswith('scaled/'):
+            self.skipTest('no scaled/ files in the set')
+        doc = read_json(os.path.join(self.root, path))
+        tc = next(t for g in doc['testGroups'] for t in g['tests']
+                  if 'dequantized' in t['expected'] and not F32.is_nan_bits(int.from_bytes(
+                      bytes.fromhex(t['expected']['dequantized'][:8]), 'little')))
+        old = tc['expected']['dequantized']
+        new = ('1' if old[0] == '0' else '0') + old[1:]
+        self.edit(path, lambda raw: raw.replace(('"dequantized": "%s"' % old).encode(),
+                                                ('"dequantized": "%s"' % new).encode(), 1))
+        rewrite_manifest(self.root, path)
+        twin = path[:-5] + '.txt'
+
+        def fix(raw):
+            lines = raw.decode('ascii').split('\n')
+            for i, l in enumerate(lines):
+                f = l.split(' ')
+                if f[0] == str(tc['tcId']):
+                    parts = f[4].split('/')
+                    parts[3] = new
+                    f[4] = '/'.join(parts)
+                    lines[i] = ' '.join(f)
+            return '\n'.join(lines).encode('ascii')
+        self.edit(twin, fix)
+        rewrite_manifest(self.root, twin)
         status, out = run_reader(self.root, only={path})
         self.assertEqual(status, 1, out)
         self.assertIn('MISMATCH %s tcId %d' % (path, tc['tcId']), out)

@@ -27,6 +27,7 @@
 #include "json.h"
 #include "layouts.h"
 #include "sha256.h"
+#include "weights.h"
 
 #define SCHEMA "lowbit-vectors-v1"
 #define MANIFEST_SCHEMA "lowbit-vectors-manifest-v1"
@@ -271,6 +272,30 @@ static const field QUANTIZE_GROUP[] = {
 static const field PACK_GROUP[] = {
     {"type", JSON_STRING, 0}, {"layout", JSON_STRING, 0}, {"format", JSON_STRING, 0},
     {"generator", JSON_STRING, 0}, {"seed", JSON_STRING, 0}, {"tests", JSON_ARRAY, 0}, END};
+static const field SCALEPACK_GROUP[] = {
+    {"type", JSON_STRING, 0}, {"layout", JSON_STRING, 0}, {"rows", JSON_INT, 0}, {"cols", JSON_INT, 0},
+    {"padByte", JSON_STRING, 0}, {"generator", JSON_STRING, 0}, {"seed", JSON_STRING, 0},
+    {"tests", JSON_ARRAY, 0}, END};
+static const field WEIGHTPACK_GROUP[] = {
+    {"type", JSON_STRING, 0}, {"layout", JSON_STRING, 0}, {"bits", JSON_INT, 0}, {"rows", JSON_INT, 0},
+    {"cols", JSON_INT, 0}, {"groupSize", JSON_INT, 0}, {"innerKTiles", JSON_INT, 0},
+    {"generator", JSON_STRING, 0}, {"seed", JSON_STRING, 0}, {"tests", JSON_ARRAY, 0}, END};
+static const field SCALED_GROUP[] = {
+    {"type", JSON_STRING, 0}, {"format", JSON_STRING, 0}, {"profile", JSON_STRING, 0},
+    {"source", JSON_STRING, 0}, {"knobs", JSON_OBJECT, 0}, {"elementFormat", JSON_STRING, 0},
+    {"zeroPoint", JSON_STRING, 0}, {"rows", JSON_INT, 0}, {"cols", JSON_INT, 0}, {"blockRows", JSON_INT, 0},
+    {"blockCols", JSON_INT, 0}, {"dequantized", JSON_STRING, 0}, {"generator", JSON_STRING, 0},
+    {"seed", JSON_STRING, 0}, {"tests", JSON_ARRAY, 0}, END};
+static const field SCALED_KNOBS[] = {
+    {"rule", JSON_STRING, 0}, {"application", JSON_STRING, 0}, {"scalarDivision", JSON_STRING, 0},
+    {"rounding", JSON_STRING, 0}, {"range", JSON_STRING, 0}, {"fp8Overflow", JSON_STRING, 0},
+    {"arithmetic", JSON_STRING, 0}, {"scaleDtype", JSON_STRING, 0}, {"dequantArithmetic", JSON_STRING, 0},
+    {"amaxFloor", JSON_STRING, 0}, {"zeroScale", JSON_STRING, 0}, {"scaleRounding", JSON_STRING, 0},
+    {"floatZero", JSON_STRING, 0}, {"groupSize", JSON_INT, 0}, {"tail", JSON_STRING, 0}, END};
+static const field WEIGHT_OUTPUT[] = {{"qweight", JSON_STRING, 0}, {"qzeros", JSON_STRING, 0}, END};
+static const field SCALED_OUTPUT[] = {
+    {"codes", JSON_STRING, 0}, {"scales", JSON_STRING, 0}, {"zeros", JSON_STRING, 0},
+    {"dequantized", JSON_STRING, 0}, END};
 #define TEST_COMMON {"tcId", JSON_INT, 0}, {"comment", JSON_STRING, 0}, {"flags", JSON_ARRAY, 0}, {"result", JSON_STRING, 0}
 static const field DECODE_TEST[] = {TEST_COMMON, {"code", JSON_STRING, 0}, {"expected", JSON_STRING, 0}, END};
 static const field ENCODE_TEST[] = {
@@ -278,6 +303,10 @@ static const field ENCODE_TEST[] = {
 static const field QUANTIZE_TEST[] = {
     TEST_COMMON, {"input", JSON_STRING, 0}, {"tensorScale", JSON_STRING, 1}, {"expected", JSON_OBJECT, 0}, END};
 static const field PACK_TEST[] = {TEST_COMMON, {"codes", JSON_STRING, 0}, {"expected", JSON_STRING, 0}, END};
+static const field SCALEPACK_TEST[] = {TEST_COMMON, {"scales", JSON_STRING, 0}, {"expected", JSON_STRING, 0}, END};
+static const field WEIGHTPACK_TEST[] = {TEST_COMMON, {"codes", JSON_STRING, 0}, {"zeros", JSON_STRING, 0},
+                                        {"blockFields", JSON_STRING, 0}, {"expected", JSON_OBJECT, 0}, END};
+static const field SCALED_TEST[] = {TEST_COMMON, {"input", JSON_STRING, 0}, {"expected", JSON_OBJECT, 0}, END};
 static const field ELEMENT_KNOBS[] = {
     {"rounding", JSON_STRING, 0}, {"overflow", JSON_STRING, 0}, {"infinity", JSON_STRING, 0},
     {"nan", JSON_STRING, 0}, {"negative", JSON_STRING, 0}, {"e8m0Zero", JSON_STRING, 0},
@@ -343,8 +372,10 @@ static int is_level(const char *s) {
 
 /* Every field of a vector file (FORMAT.md §4-§5); opi is the operation's index. */
 static int check_structure(const char *path, const json_value *doc, int opi) {
-    static const field *groups[] = {DECODE_GROUP, ENCODE_GROUP, QUANTIZE_GROUP, PACK_GROUP};
-    static const field *tests[] = {DECODE_TEST, ENCODE_TEST, QUANTIZE_TEST, PACK_TEST};
+    static const field *groups[] = {DECODE_GROUP,    ENCODE_GROUP,     QUANTIZE_GROUP, PACK_GROUP,
+                                    SCALEPACK_GROUP, WEIGHTPACK_GROUP, SCALED_GROUP};
+    static const field *tests[] = {DECODE_TEST,    ENCODE_TEST,     QUANTIZE_TEST, PACK_TEST,
+                                   SCALEPACK_TEST, WEIGHTPACK_TEST, SCALED_TEST};
     char where[96];
     if (!check_fields(path, "the file", doc, FILE_FIELDS)) {
         return 0;
@@ -392,6 +423,41 @@ static int check_structure(const char *path, const json_value *doc, int opi) {
                          !check_fields(path, "elementKnobs", json_get(g, "elementKnobs"), ELEMENT_KNOBS))) {
             return 0;
         }
+        if (opi == 6) {
+            const json_value *k = json_get(g, "knobs");
+            if (!check_fields(path, "knobs", k, SCALED_KNOBS)) {
+                return 0;
+            }
+            for (size_t i = 0; i < k->u.object.count; i++) {
+                if (strcmp(k->u.object.keys[i], SCALED_KNOBS[i].name) != 0) {
+                    refuse(path, "%s.knobs are not in the order of FORMAT.md", where);
+                    return 0;
+                }
+            }
+            const char *af = json_get_string(k, "amaxFloor");
+            int afok = strlen(af) == 16;
+            for (int i = 0; afok && i < 16; i++) {
+                afok = hexval(af[i]) >= 0;
+            }
+            if (!afok) {
+                refuse(path, "%s.knobs.amaxFloor \"%s\" is not 8 bytes of lowercase hex", where, af);
+                return 0;
+            }
+        }
+        /* the file's format and profile name what its groups hold (FORMAT.md §5, suite 0.2.0) */
+        if (opi >= 4) {
+            char want[64];
+            int64_t bits = -1;
+            json_get_int(g, "bits", &bits);
+            const char *wf = opi == 4 ? "u8" : opi == 6 ? json_get_string(g, "format") : want;
+            const char *wp = opi == 6 ? json_get_string(g, "profile") : "none";
+            snprintf(want, sizeof want, "b%lld", (long long)bits);
+            if (strcmp(json_get_string(doc, "format"), wf) != 0 || strcmp(json_get_string(doc, "profile"), wp) != 0) {
+                refuse(path, "%s: the file says format \"%s\", profile \"%s\"; its group needs \"%s\", \"%s\"", where,
+                       json_get_string(doc, "format"), json_get_string(doc, "profile"), wf, wp);
+                return 0;
+            }
+        }
         const json_value *ts = json_get(g, "tests");
         for (size_t ti = 0; ti < ts->u.array.count; ti++) {
             const json_value *tc = &ts->u.array.items[ti];
@@ -411,10 +477,19 @@ static int check_structure(const char *path, const json_value *doc, int opi) {
                 refuse(path, "%s: flags holds a non-string", where);
                 return 0;
             }
-            if (opi == 2) {
+            if ((opi == 4 || opi == 5) && strcmp(json_get_string(tc, "result"), "valid") != 0) {
+                refuse(path, "%s: a %s test is \"%s\", not valid", where, opi == 4 ? "scale-pack" : "weight-pack",
+                       json_get_string(tc, "result"));
+                return 0;
+            }
+            if (opi == 5 && !check_fields(path, where, json_get(tc, "expected"), WEIGHT_OUTPUT)) {
+                return 0;
+            }
+            if (opi == 2 || opi == 6) {
                 const json_value *e = json_get(tc, "expected");
                 int is_error = json_get(e, "error") != NULL;
-                if (!check_fields(path, where, e, is_error ? QUANTIZE_ERROR : QUANTIZE_OUTPUT)) {
+                if (!check_fields(path, where, e,
+                                  is_error ? QUANTIZE_ERROR : opi == 2 ? QUANTIZE_OUTPUT : SCALED_OUTPUT)) {
                     return 0;
                 }
                 const char *result = json_get_string(tc, "result");
@@ -465,9 +540,18 @@ static void fmt_f32(uint32_t bits, char *out, size_t n) {
 
 /* A test's hex field: must be lowercase hex bytes; with want >= 0, exactly want bytes. Refuses the
  * file (returns NULL and sets *bad) otherwise. */
+static unsigned char *field_hex_of(const char *path, const json_value *tc, const json_value *obj, const char *key,
+                                   long want, size_t *n, int *bad);
+
 static unsigned char *field_hex(const char *path, const json_value *tc, const char *key, long want, size_t *n,
                                 int *bad) {
-    const char *s = json_get_string(tc, key);
+    return field_hex_of(path, tc, tc, key, want, n, bad);
+}
+
+/* As field_hex, for a field of obj (a test's `expected`), named by the test's tcId. */
+static unsigned char *field_hex_of(const char *path, const json_value *tc, const json_value *obj, const char *key,
+                                   long want, size_t *n, int *bad) {
+    const char *s = json_get_string(obj, key);
     int64_t id = -1;
     json_get_int(tc, "tcId", &id);
     unsigned char *b = unhex(s, n);
@@ -894,6 +978,310 @@ static int check_pack(const json_value *g, const json_value *tc, result_kind res
 }
 
 /* ------------------------------------------------------------------------------------------------
+ * scale-pack, weight-pack, scaled-quantize (suite 0.2.0, FORMAT.md §5) */
+
+static void *xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (p == NULL) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
+static int group_int(const char *path, const json_value *g, const char *key, long lo, long hi, long *out) {
+    int64_t v;
+    if (!json_get_int(g, key, &v) || v < lo || v > hi) {
+        refuse(path, "group %s is missing or outside %ld..%ld", key, lo, hi);
+        return 0;
+    }
+    *out = (long)v;
+    return 1;
+}
+
+static int check_scale_pack(const json_value *g, const json_value *tc, report *r) {
+    const char *layout = json_get_string(g, "layout");
+    long rows, cols;
+    if (layout == NULL || strcmp(layout, "swizzle-128x4") != 0) {
+        refuse(r->path, "unknown scale layout \"%s\"", layout ? layout : "(none)");
+        return 0;
+    }
+    if (!group_int(r->path, g, "rows", 1, 1L << 20, &rows) || !group_int(r->path, g, "cols", 1, 1L << 20, &cols)) {
+        return 0;
+    }
+    if ((double)rows * (double)cols > (double)(1L << 26)) {
+        refuse(r->path, "scale matrix %ldx%ld is too large", rows, cols);
+        return 0;
+    }
+    size_t n, ns, ne, total = lb_swizzle_size((size_t)rows, (size_t)cols);
+    int bad = 0;
+    unsigned char *pad = field_hex_of(r->path, tc, g, "padByte", 1, &n, &bad);
+    unsigned char *sc = bad ? NULL : field_hex(r->path, tc, "scales", rows * cols, &ns, &bad);
+    unsigned char *exp = bad ? NULL : field_hex(r->path, tc, "expected", (long)total, &ne, &bad);
+    if (bad) {
+        free(pad);
+        free(sc);
+        return 0;
+    }
+    unsigned char *got = xmalloc(total), *back = xmalloc(ns);
+    char err[160];
+    lb_swizzle_pack(sc, (size_t)rows, (size_t)cols, pad[0], got);
+    if (memcmp(got, exp, total) != 0) {
+        size_t i = 0;
+        while (got[i] == exp[i]) {
+            i++;
+        }
+        mismatch(r, tc, "swizzle-128x4 %ldx%ld: expected byte %zu = %02x, this reader packs %02x", rows, cols, i,
+                 exp[i], got[i]);
+    } else if (!lb_swizzle_unpack(exp, (size_t)rows, (size_t)cols, pad[0], back, err, sizeof err)) {
+        mismatch(r, tc, "unpacking the expected bytes: %s", err);
+    } else if (memcmp(back, sc, ns) != 0) {
+        mismatch(r, tc, "unpacking the expected bytes does not give the scales back");
+    }
+    free(pad);
+    free(sc);
+    free(exp);
+    free(got);
+    free(back);
+    return 1;
+}
+
+static int check_weight_pack(const json_value *g, const json_value *tc, report *r) {
+    const char *name = json_get_string(g, "layout");
+    lb_wlayout l = lb_wlayout_by_name(name);
+    long b, rows, cols, gs, ikt;
+    char err[200];
+    if (l == WL_NONE) {
+        refuse(r->path, "unknown weight layout \"%s\"", name ? name : "(none)");
+        return 0;
+    }
+    if (!group_int(r->path, g, "bits", 1, 8, &b) || !group_int(r->path, g, "rows", 1, 1L << 24, &rows) ||
+        !group_int(r->path, g, "cols", 1, 1L << 24, &cols) || !group_int(r->path, g, "groupSize", 0, 1L << 24, &gs) ||
+        !group_int(r->path, g, "innerKTiles", 0, 8, &ikt)) {
+        return 0;
+    }
+    lb_wsizes s;
+    if (!lb_wsizes_of(l, (int)b, rows, cols, gs, ikt, &s, err, sizeof err)) {
+        refuse(r->path, "%s b%ld %ldx%ld: %s", name, b, rows, cols, err);
+        return 0;
+    }
+    const json_value *e = json_get_object(tc, "expected");
+    size_t nc, nz, nf, nw, nq;
+    int bad = 0;
+    unsigned char *cb = field_hex(r->path, tc, "codes", rows * cols, &nc, &bad);
+    unsigned char *zb = bad ? NULL : field_hex(r->path, tc, "zeros", (long)s.zeros, &nz, &bad);
+    unsigned char *fb = bad ? NULL : field_hex(r->path, tc, "blockFields", (long)s.fields, &nf, &bad);
+    unsigned char *qw = bad ? NULL : field_hex_of(r->path, tc, e, "qweight", (long)s.qweight, &nw, &bad);
+    unsigned char *qz = bad ? NULL : field_hex_of(r->path, tc, e, "qzeros", (long)s.qzeros, &nq, &bad);
+    if (bad) {
+        free(cb);
+        free(zb);
+        free(fb);
+        free(qw);
+        return 0;
+    }
+    unsigned *codes = xmalloc(sizeof *codes * nc), *zeros = xmalloc(sizeof *zeros * (nz + 1));
+    unsigned *bcodes = xmalloc(sizeof *bcodes * nc), *bzeros = xmalloc(sizeof *bzeros * (nz + 1));
+    unsigned char *gw = xmalloc(nw), *gz = xmalloc(nq), *bf = xmalloc(nf);
+    for (size_t i = 0; i < nc; i++) {
+        codes[i] = cb[i];
+    }
+    for (size_t i = 0; i < nz; i++) {
+        zeros[i] = zb[i];
+    }
+    if (!lb_wpack(l, (int)b, rows, cols, gs, ikt, codes, zeros, fb, gw, gz, err, sizeof err)) {
+        mismatch(r, tc, "this reader cannot pack it: %s", err);
+    } else if (memcmp(gw, qw, nw) != 0 || memcmp(gz, qz, nq) != 0) {
+        int w = memcmp(gw, qw, nw) != 0;
+        const unsigned char *x = w ? gw : gz, *y = w ? qw : qz;
+        size_t i = 0;
+        while (x[i] == y[i]) {
+            i++;
+        }
+        mismatch(r, tc, "%s b%ld %ldx%ld %s: first difference at byte %zu: expected %02x, this reader packs %02x",
+                 name, b, rows, cols, w ? "qweight" : "qzeros", i, y[i], x[i]);
+    } else if (!lb_wunpack(l, (int)b, rows, cols, gs, ikt, qw, qz, bcodes, bzeros, bf, err, sizeof err)) {
+        mismatch(r, tc, "unpacking the expected tensors: %s", err);
+    } else if (memcmp(bcodes, codes, sizeof *codes * nc) != 0) {
+        mismatch(r, tc, "unpacking qweight does not give the codes back");
+    } else if (nz && memcmp(bzeros, zeros, sizeof *zeros * nz) != 0) {
+        mismatch(r, tc, "unpacking qzeros does not give the zero points back");
+    } else if (nf && memcmp(bf, fb, nf) != 0) {
+        mismatch(r, tc, "unpacking the blocks does not give the block fields back");
+    } else {
+        r->decoded += (long)nc;
+    }
+    free(cb);
+    free(zb);
+    free(fb);
+    free(qw);
+    free(qz);
+    free(codes);
+    free(zeros);
+    free(bcodes);
+    free(bzeros);
+    free(gw);
+    free(gz);
+    free(bf);
+    return 1;
+}
+
+static const lb_ieee *precision(const char *s) {
+    if (s == NULL) {
+        return NULL;
+    }
+    return strcmp(s, "FP32") == 0 ? &LB_F32 : strcmp(s, "FP16") == 0 ? &LB_F16 : strcmp(s, "BF16") == 0 ? &LB_BF16 : NULL;
+}
+
+static int check_scaled_quantize(const json_value *g, const json_value *tc, result_kind res, report *r) {
+    const char *fmt = json_get_string(g, "format"), *prof = json_get_string(g, "profile");
+    const json_value *k = json_get_object(g, "knobs");
+    const char *ename;
+    long br, bc, rows, cols, gbr, gbc;
+    int64_t gs = -1;
+    if (!lb_scaled_format(fmt, &ename, &br, &bc)) {
+        refuse(r->path, "unknown scaled format \"%s\"", fmt ? fmt : "(none)");
+        return 0;
+    }
+    if (!group_int(r->path, g, "rows", 1, 1L << 20, &rows) || !group_int(r->path, g, "cols", 1, 1L << 20, &cols) ||
+        !group_int(r->path, g, "blockRows", 1, 1L << 20, &gbr) || !group_int(r->path, g, "blockCols", 1, 1L << 20, &gbc)) {
+        return 0;
+    }
+    if ((double)rows * (double)cols > (double)(1L << 24)) {
+        refuse(r->path, "shape %ldx%ld is too large", rows, cols);
+        return 0;
+    }
+    json_get_int(k, "groupSize", &gs);
+    if (bc == -1) {
+        if (gs <= 0 || gs > (1L << 20)) {
+            refuse(r->path, "int4_group needs groupSize > 0, got %lld", (long long)gs);
+            return 0;
+        }
+        bc = (long)gs;
+    } else if (gs != 0) {
+        refuse(r->path, "%s has fixed blocks, but groupSize is %lld", fmt, (long long)gs);
+        return 0;
+    }
+    br = br ? br : rows;
+    bc = bc ? bc : cols;
+    if (gbr != br || gbc != bc) {
+        refuse(r->path, "%s %ldx%ld: block %ldx%ld, this reader expects %ldx%ld", fmt, rows, cols, gbr, gbc, br, bc);
+        return 0;
+    }
+    lb_zeropoint zp;
+    const lb_ieee *sdt, *dq;
+    if (!lb_scaled_profile(prof, fmt, &zp, &sdt, &dq)) {
+        refuse(r->path, "profile \"%s\" does not define format \"%s\"", prof ? prof : "(none)", fmt);
+        return 0;
+    }
+    if (ename == NULL) {
+        ename = zp == ZP_NONE ? "int4" : "uint4";
+    }
+    const lb_ieee *src = lb_ieee_by_name(json_get_string(g, "source") ? json_get_string(g, "source") : "");
+    const lb_ieee *P = precision(json_get_string(k, "arithmetic"));
+    const lb_ieee *ks = precision(json_get_string(k, "scaleDtype")), *kd = precision(json_get_string(k, "dequantArithmetic"));
+    const char *dqs = json_get_string(g, "dequantized");
+    if (src == NULL || P == NULL || ks == NULL || kd == NULL || dqs == NULL || strcmp(dqs, "f32") != 0) {
+        refuse(r->path, "unknown source, precision knob or dequantized precision");
+        return 0;
+    }
+    static const char *ZPN[] = {"NONE", "IMPLICIT", "INTEGER", "FLOAT", "MIN"};
+    const char *gzp = json_get_string(g, "zeroPoint"), *gef = json_get_string(g, "elementFormat");
+    if (gzp == NULL || gef == NULL || strcmp(gzp, ZPN[zp]) != 0 || strcmp(gef, ename) != 0 || ks != sdt || kd != dq) {
+        mismatch(r, tc, "%s/%s: the group's element format, zero point, scale dtype or dequant arithmetic differs "
+                 "from SPEC.md §11.2 (%s, %s, %s, %s)", prof, fmt, ename, ZPN[zp], sdt->name, dq->name);
+        return 1;
+    }
+    const lb_format *ef = lb_format_by_name(ename);
+    size_t n, sb = (size_t)src->bytes;
+    int bad = 0;
+    unsigned char *in = field_hex(r->path, tc, "input", rows * cols * (long)sb, &n, &bad);
+    if (bad) {
+        return 0;
+    }
+    /* why an input must be rejected (SPEC.md §11.3.1 steps 1-2) */
+    const char *tail = json_get_string(k, "tail");
+    int reason = tail != NULL && strcmp(tail, "REJECT") == 0 && (rows % br || cols % bc);
+    for (long i = 0; i < rows * cols && !reason; i++) {
+        lb_value v = lb_ieee_decode(src, le(in + i * (long)sb, (int)sb));
+        if (v.kind != LB_NUM) {
+            reason = 2;
+        } else if (lb_ieee_decode(P, lb_ieee_round(P, v)).kind == LB_INF) {
+            reason = 3;
+        }
+    }
+    free(in);
+    const json_value *e = json_get_object(tc, "expected");
+    if (json_get(e, "error")) {
+        if (!reason) {
+            mismatch(r, tc, "expected the error %s; this reader finds no reason to reject the input",
+                     json_get_string(e, "error"));
+        }
+        return 1;
+    }
+    if (reason) {
+        mismatch(r, tc, "expected values, but this reader rejects the input (%s)",
+                 reason == 1 ? "RAGGED_TAIL" : reason == 2 ? "NON_FINITE_INPUT" : "OUT_OF_RANGE");
+        return 1;
+    }
+    (void)res;
+    long gr = (rows + br - 1) / br, gc = (cols + bc - 1) / bc;
+    int zw = zp == ZP_INTEGER ? 1 : (zp == ZP_FLOAT || zp == ZP_MIN) ? sdt->bytes : 0;
+    size_t nc, ns, nz, nd;
+    unsigned char *codes = field_hex_of(r->path, tc, e, "codes", rows * cols, &nc, &bad);
+    unsigned char *scales = bad ? NULL : field_hex_of(r->path, tc, e, "scales", gr * gc * sdt->bytes, &ns, &bad);
+    unsigned char *zeros = bad ? NULL : field_hex_of(r->path, tc, e, "zeros", gr * gc * zw, &nz, &bad);
+    unsigned char *deq = bad ? NULL : field_hex_of(r->path, tc, e, "dequantized", rows * cols * 4, &nd, &bad);
+    if (bad) {
+        free(codes);
+        free(scales);
+        free(zeros);
+        return 0;
+    }
+    char err[160];
+    lb_value probe;
+    int done = 0;
+    for (size_t i = 0; i < nc && !done; i++) {
+        if (!lb_decode(ef, codes[i], &probe, err, sizeof err)) {
+            mismatch(r, tc, "element %zu: 0x%02X is not a %s code: %s", i, codes[i], ename, err);
+            done = 1;
+        } else {
+            r->decoded++;
+        }
+    }
+    for (long bi = 0; bi < gr * gc && !done; bi++) {
+        uint32_t sbits = le(scales + bi * sdt->bytes, sdt->bytes);
+        if (lb_ieee_is_nan(sdt, sbits)) {
+            mismatch(r, tc, "block %ld: the scale 0x%X is a NaN", bi, (unsigned)sbits);
+            done = 1;
+        } else if (zp == ZP_INTEGER && zeros[bi] > 15) {
+            mismatch(r, tc, "block %ld: the zero point %u is outside 0..15", bi, zeros[bi]);
+            done = 1;
+        }
+    }
+    for (long i = 0; i < rows * cols && !done; i++) {
+        long rr = i / cols, cc = i % cols, bi = rr / br * gc + cc / bc;
+        uint32_t sbits = le(scales + bi * sdt->bytes, sdt->bytes);
+        uint32_t z = zw ? le(zeros + bi * zw, zw) : 0;
+        uint32_t got = lb_scaled_dequant(zp, dq, ef, codes[i], sbits, sdt, z);
+        uint32_t want = le(deq + i * 4, 4);
+        if (!same_f32(got, want)) {
+            char a[64], b2[64];
+            fmt_f32(want, a, sizeof a);
+            fmt_f32(got, b2, sizeof b2);
+            mismatch(r, tc, "%s/%s element (%ld, %ld) code 0x%02X, scale 0x%X, zero 0x%X: expected %s, this reader "
+                     "dequantizes %s", prof, fmt, rr, cc, codes[i], (unsigned)sbits, (unsigned)z, a, b2);
+            done = 1;
+        }
+    }
+    free(codes);
+    free(scales);
+    free(zeros);
+    free(deq);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------------
  * Text-twin lines (FORMAT.md §6): "tcId op params input expected flags" */
 
 typedef struct {
@@ -923,6 +1311,12 @@ static void sb_add(strbuf *b, const char *t) {
 static void sb_field(strbuf *b, const json_value *obj, const char *key) {
     const char *v = json_get_string(obj, key);
     sb_add(b, v ? v : "?");
+}
+
+/* A hex field, "-" when empty (the 0.2.0 operations, FORMAT.md §6). */
+static void sb_dash(strbuf *b, const json_value *obj, const char *key) {
+    const char *v = json_get_string(obj, key);
+    sb_add(b, v == NULL ? "?" : *v ? v : "-");
 }
 
 /* The twin line a JSON test gives; a malloc'd string. */
@@ -994,6 +1388,68 @@ static char *twin_line(const char *op, const json_value *g, const json_value *tc
                 sb_field(&b, e, "tensorScale");
             }
         }
+    } else if (strcmp(op, "scale-pack") == 0) {
+        int64_t rows = 0, cols = 0;
+        json_get_int(g, "rows", &rows);
+        json_get_int(g, "cols", &cols);
+        sb_field(&b, g, "layout");
+        snprintf(num, sizeof num, ":%lldx%lld:", (long long)rows, (long long)cols);
+        sb_add(&b, num);
+        sb_field(&b, g, "padByte");
+        sb_add(&b, " ");
+        sb_field(&b, tc, "scales");
+        sb_add(&b, " ");
+        sb_field(&b, tc, "expected");
+    } else if (strcmp(op, "weight-pack") == 0) {
+        int64_t v[5] = {0, 0, 0, 0, 0};
+        json_get_int(g, "bits", &v[0]);
+        json_get_int(g, "rows", &v[1]);
+        json_get_int(g, "cols", &v[2]);
+        json_get_int(g, "groupSize", &v[3]);
+        json_get_int(g, "innerKTiles", &v[4]);
+        sb_field(&b, g, "layout");
+        snprintf(num, sizeof num, ":b%lld:%lldx%lld:g%lld:i%lld ", (long long)v[0], (long long)v[1],
+                 (long long)v[2], (long long)v[3], (long long)v[4]);
+        sb_add(&b, num);
+        sb_dash(&b, tc, "codes");
+        sb_add(&b, "/");
+        sb_dash(&b, tc, "zeros");
+        sb_add(&b, "/");
+        sb_dash(&b, tc, "blockFields");
+        sb_add(&b, " ");
+        const json_value *e = json_get_object(tc, "expected");
+        sb_dash(&b, e, "qweight");
+        sb_add(&b, "/");
+        sb_dash(&b, e, "qzeros");
+    } else if (strcmp(op, "scaled-quantize") == 0) {
+        int64_t v[4] = {0, 0, 0, 0};
+        json_get_int(g, "rows", &v[0]);
+        json_get_int(g, "cols", &v[1]);
+        json_get_int(g, "blockRows", &v[2]);
+        json_get_int(g, "blockCols", &v[3]);
+        sb_field(&b, g, "format");
+        sb_add(&b, ":");
+        sb_field(&b, g, "profile");
+        sb_add(&b, ":");
+        sb_field(&b, g, "source");
+        snprintf(num, sizeof num, ":%lldx%lld:%lldx%lld ", (long long)v[0], (long long)v[1], (long long)v[2],
+                 (long long)v[3]);
+        sb_add(&b, num);
+        sb_field(&b, tc, "input");
+        sb_add(&b, " ");
+        const json_value *e = json_get_object(tc, "expected");
+        if (json_get(e, "error")) {
+            sb_add(&b, "error:");
+            sb_field(&b, e, "error");
+        } else {
+            sb_dash(&b, e, "codes");
+            sb_add(&b, "/");
+            sb_dash(&b, e, "scales");
+            sb_add(&b, "/");
+            sb_dash(&b, e, "zeros");
+            sb_add(&b, "/");
+            sb_dash(&b, e, "dequantized");
+        }
     } else {
         sb_field(&b, g, "layout");
         sb_add(&b, ":");
@@ -1026,8 +1482,9 @@ typedef struct {
     long files, checked, mismatches, decoded;
 } totals;
 
-static const char *OPS[] = {"decode", "encode", "quantize", "pack"};
-static totals TOTALS[4];
+static const char *OPS[] = {"decode", "encode", "quantize", "pack", "scale-pack", "weight-pack", "scaled-quantize"};
+#define NOPS 7
+static totals TOTALS[NOPS];
 
 typedef struct {
     char *path;
@@ -1046,7 +1503,7 @@ static int check_vector_file(const char *path, const json_value *doc, const char
     }
     const char *op = json_get_string(doc, "operation");
     int opi = -1;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NOPS; i++) {
         if (op != NULL && strcmp(op, OPS[i]) == 0) {
             opi = i;
         }
@@ -1168,7 +1625,10 @@ static int check_vector_file(const char *path, const json_value *doc, const char
             case 0: ok = check_decode(g, tc, res, &r); break;
             case 1: ok = check_encode(g, tc, res, &r, &ek); break;
             case 2: ok = check_quantize(&q, tc, res, &r); break;
-            default: ok = check_pack(g, tc, res, &r); break;
+            case 3: ok = check_pack(g, tc, res, &r); break;
+            case 4: ok = check_scale_pack(g, tc, &r); break;
+            case 5: ok = check_weight_pack(g, tc, &r); break;
+            default: ok = check_scaled_quantize(g, tc, res, &r); break;
             }
         }
     }
@@ -1572,9 +2032,9 @@ static int run(const char *root) {
     free_entries();
     printf("\nsummary (%s):\n", root);
     long all = 0, bad = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NOPS; i++) {
         if (TOTALS[i].files) {
-            printf("  %-9s %4ld files %8ld tests checked %6ld mismatches %9ld codes decoded\n", OPS[i], TOTALS[i].files,
+            printf("  %-15s %4ld files %8ld tests checked %6ld mismatches %9ld codes decoded\n", OPS[i], TOTALS[i].files,
                    TOTALS[i].checked, TOTALS[i].mismatches, TOTALS[i].decoded);
         }
         all += TOTALS[i].checked;

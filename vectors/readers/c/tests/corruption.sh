@@ -156,5 +156,22 @@ sed -i '0,/^[0-9]/s/^\([0-9]* [a-z]* [^ ]* [0-9a-f]* \)[0-9a-f]/\1f/' "$TMP/set/
 reseal "$TWIN"
 expect "a twin line that differs from its JSON" 2 "REFUSED $TWIN" "differs from its JSON test"
 
+# A changed expected byte of a suite-0.2.0 type (weight-pack qweight), checksums updated: a mismatch.
+WPACK=$(cd "$GOLDEN" && ls -S weightpack/*.json 2>/dev/null | tail -n 1)
+if [ -n "$WPACK" ]; then
+    WTWIN=${WPACK%.json}.txt
+    fresh
+    old=$(grep -o -m 1 '"qweight": "[0-9a-f]' "$TMP/set/$WPACK" | tail -c 2)
+    new=0
+    [ "$old" = 0 ] && new=1
+    sed -i "0,/\"qweight\": \"[0-9a-f]/s/\"qweight\": \"[0-9a-f]/\"qweight\": \"$new/" "$TMP/set/$WPACK"
+    reseal "$WPACK"
+    sed -i "0,/^[0-9]/s/^\(\([^ ]* \)\{4\}\)[0-9a-f]/\1$new/" "$TMP/set/$WTWIN"
+    reseal "$WTWIN"
+    expect "a wrong weight-pack byte is a mismatch" 1 "MISMATCH $WPACK tcId 1"
+else
+    echo "skip a wrong weight-pack byte is a mismatch (no weightpack/ files in the set)"
+fi
+
 echo "corruption tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

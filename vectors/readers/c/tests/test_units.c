@@ -9,6 +9,7 @@
 #include "../src/json.h"
 #include "../src/layouts.h"
 #include "../src/sha256.h"
+#include "../src/weights.h"
 
 static int failures = 0, checks = 0;
 
@@ -280,11 +281,89 @@ static void test_blocks(void) {
           "a pad bit is refused");
 }
 
+static uint32_t w32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* SPEC.md §9.3, §9.4 and §11.4 examples (the weight and scale layouts, scaled dequantization). */
+static void test_weights(void) {
+    char err[160];
+    unsigned codes[512], zeros[64], back[512], bz[64];
+    unsigned char qw[4096], qz[256], f[64];
+    for (unsigned i = 0; i < 8; i++) {
+        codes[i] = i + 1;
+    }
+    /* gptq 4-bit, one column of K = 8: 0x87654321; ct the same; awq N = 8, K = 1: 0x86427531 */
+    zeros[0] = 8;
+    CHECK(!lb_wpack(WL_GPTQ_V1, 4, 1, 8, 8, 0, codes, zeros, NULL, qw, qz, err, sizeof err), "gptq N*b < 32 refused");
+    unsigned col[64];
+    for (unsigned n = 0; n < 8; n++) {
+        for (unsigned k = 0; k < 8; k++) {
+            col[n * 8 + k] = k + 1;
+        }
+        zeros[n] = 8;
+    }
+    CHECK(lb_wpack(WL_GPTQ_V1, 4, 8, 8, 8, 0, col, zeros, NULL, qw, qz, err, sizeof err), "gptq: %s", err);
+    CHECK(w32(qw) == 0x87654321u, "gptq word 0x%08X", (unsigned)w32(qw));
+    CHECK(w32(qz) == 0x77777777u, "gptq v1 symmetric qzeros 0x%08X", (unsigned)w32(qz));
+    CHECK(lb_wpack(WL_GPTQ_V2, 4, 8, 8, 8, 0, col, zeros, NULL, qw, qz, err, sizeof err), "gptq v2: %s", err);
+    CHECK(w32(qz) == 0x88888888u, "gptq v2 qzeros 0x%08X", (unsigned)w32(qz));
+    CHECK(lb_wunpack(WL_GPTQ_V1, 4, 8, 8, 8, 0, qw, qz, back, bz, f, err, sizeof err) && memcmp(back, col, sizeof(unsigned) * 64) == 0,
+          "gptq unpack");
+    CHECK(lb_wpack(WL_CT, 4, 1, 8, 0, 0, codes, NULL, NULL, qw, qz, err, sizeof err) && w32(qw) == 0x87654321u,
+          "ct word 0x%08X", (unsigned)w32(qw));
+    CHECK(lb_wpack(WL_AWQ, 4, 8, 1, 1, 0, codes, zeros, NULL, qw, qz, err, sizeof err) && w32(qw) == 0x86427531u,
+          "awq word 0x%08X", (unsigned)w32(qw));
+    /* gptq 3-bit symmetric qzeros: v1 [0xDB6DB6DB, 0xB6DB6DB6, 0x6DB6DB6D], v2 [0x24924924, 0x49249249, 0x92492492] */
+    unsigned z3[32], c3[32 * 32];
+    for (int i = 0; i < 32; i++) {
+        z3[i] = 4;
+    }
+    memset(c3, 0, sizeof c3);
+    CHECK(lb_wpack(WL_GPTQ_V1, 3, 32, 32, 32, 0, c3, z3, NULL, qw, qz, err, sizeof err), "gptq3: %s", err);
+    CHECK(w32(qz) == 0xDB6DB6DBu && w32(qz + 4) == 0xB6DB6DB6u && w32(qz + 8) == 0x6DB6DB6Du, "gptq3 v1 qzeros");
+    CHECK(lb_wpack(WL_GPTQ_V2, 3, 32, 32, 32, 0, c3, z3, NULL, qw, qz, err, sizeof err), "gptq3 v2: %s", err);
+    CHECK(w32(qz) == 0x24924924u && w32(qz + 4) == 0x49249249u && w32(qz + 8) == 0x92492492u, "gptq3 v2 qzeros");
+    /* hqq 4-bit W[2][4] = 1..8 -> 15 26 37 48 */
+    CHECK(lb_wpack(WL_HQQ, 4, 2, 4, 0, 0, codes, NULL, NULL, qw, qz, err, sizeof err) && qw[0] == 0x15 && qw[3] == 0x48,
+          "hqq bytes %02x %02x", qw[0], qw[3]);
+    /* tinygemm q[n][k] = k mod 16, ikt = 2: words 0x91918080, 0xB3B3A2A2 */
+    unsigned tg[8 * 32];
+    for (int i = 0; i < 8 * 32; i++) {
+        tg[i] = (unsigned)(i % 32) % 16;
+    }
+    CHECK(lb_wpack(WL_TINYGEMM, 4, 8, 32, 0, 2, tg, NULL, NULL, qw, qz, err, sizeof err), "tinygemm: %s", err);
+    CHECK(w32(qw) == 0x91918080u && w32(qw + 4) == 0xB3B3A2A2u, "tinygemm 0x%08X 0x%08X", (unsigned)w32(qw),
+          (unsigned)w32(qw + 4));
+    /* q4_k scales: packed and unpacked round trip */
+    unsigned char fields[20] = {0, 0, 0, 0, 1, 2, 3, 4, 33, 38, 43, 63, 1, 2, 3, 4, 40, 41, 42, 63};
+    unsigned q256[256] = {0};
+    CHECK(lb_wpack(WL_Q4_K, 4, 1, 256, 0, 0, q256, NULL, fields, qw, qz, err, sizeof err), "q4_k: %s", err);
+    CHECK(lb_wunpack(WL_Q4_K, 4, 1, 256, 0, 0, qw, NULL, back, NULL, f, err, sizeof err) && memcmp(f, fields, 20) == 0,
+          "q4_k round trip");
+    /* swizzle-128x4 (nvmath, C = 8): (5, 2) -> 82, (5, 5) -> 593 */
+    CHECK(lb_swizzle_offset(5, 2, 8) == 82 && lb_swizzle_offset(5, 5, 8) == 593, "swizzle 82 / 593");
+    CHECK(lb_swizzle_offset(32, 0, 8) == 4 && lb_swizzle_offset(1, 0, 8) == 16 && lb_swizzle_offset(0, 4, 8) == 512 &&
+              lb_swizzle_offset(128, 0, 8) == 1024,
+          "swizzle simple cases");
+    /* §11.4 dequantization */
+    const lb_format *u4 = lb_format_by_name("uint4"), *i8 = lb_format_by_name("int8"), *e4 = lb_format_by_name("fp8_e4m3");
+    CHECK(lb_scaled_dequant(ZP_IMPLICIT, &LB_F32, u4, 8, 0xB000, &LB_F16, 0) == 0x80000000u, "q4_0 0*(-0.125) = -0");
+    CHECK(lb_scaled_dequant(ZP_IMPLICIT, &LB_F32, u4, 0, 0x3800, &LB_F16, 0) == 0xC0800000u, "q4_0 -8*0.5");
+    CHECK(lb_scaled_dequant(ZP_NONE, &LB_F32, i8, 0xFD, 0x3C00, &LB_F16, 0) == 0xC0400000u, "q8_0 -3*1");
+    CHECK(lb_scaled_dequant(ZP_NONE, &LB_F32, i8, 0, 0x3F800000, &LB_F32, 0) == 0, "int8 0 is +0");
+    CHECK(lb_scaled_dequant(ZP_FLOAT, &LB_F16, u4, 5, 0x2E66, &LB_F16, 0x4100) == 0x3E800000u, "hqq tie to 0.25");
+    CHECK(lb_scaled_dequant(ZP_MIN, &LB_F32, u4, 3, 0x3800, &LB_F16, 0xBE00) == 0, "q4_1 1.5 - 1.5 = +0");
+    CHECK(lb_scaled_dequant(ZP_INTEGER, &LB_F16, u4, 0, 0x7BFF, &LB_F16, 8) == 0xFF800000u, "awq f16 overflow");
+    CHECK(lb_ieee_is_nan(&LB_F32, lb_scaled_dequant(ZP_NONE, &LB_F32, e4, 0x7F, 0x3F800000, &LB_F32, 0)), "fp8 NaN");
+}
+
 int main(void) {
     test_sha256();
     test_json();
     test_formats();
     test_blocks();
+    test_weights();
     printf("unit tests: %d checks, %d failures\n", checks, failures);
     return failures != 0;
 }

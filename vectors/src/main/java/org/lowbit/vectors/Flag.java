@@ -155,6 +155,17 @@ public enum Flag {
     BOUNDARY_CODE(BugType.PACKING,
         "The smallest and largest codes (0, all ones, the sign bit alone) in every position of the container.",
         "https://github.com/jax-ml/ml_dtypes/issues/319"),
+    SCALE_SWIZZLE(BugType.PACKING,
+        "Block scales in the 128x4 swizzle that cuBLAS and CUTLASS read (SPEC.md section 9.4): rows r, r+32, r+64,"
+        + " r+96 share 16 bytes, each 32-bit word holds one row's 4 K-scales; exchanging the two row strides"
+        + " puts (5, 2) at 22 instead of NVIDIA's published 82 (a third-party FlashInfer fork, perf-anchors.md"
+        + " section 3; no public bug report)."),
+    SCALE_PADDING(BugType.PACKING,
+        "A scale matrix whose rows or columns are not a multiple of 128 or 4: the stored tensor is padded to"
+        + " whole 128x4 tiles, and the pad bytes hold the pad byte (torchao to_blocked zero-fills)."),
+    GGUF_AMAX_SIGN(BugType.SCALE,
+        "Two elements of the largest magnitude with opposite signs: ggml's Q4_0 takes the first one's sign for"
+        + " d = max/-8, so the order of -8 and +8 flips every code (int-packing.md section 5.2)."),
     WALKING_BITS(BugType.COVERAGE,
         "Walking-ones and walking-zeros significands of the source format, across the target's exponent range"
         + " (TestFloat level 2).",

@@ -37,6 +37,18 @@ public final class HexBytes {
         return of(new byte[] {(byte) bits, (byte) (bits >>> 8), (byte) (bits >>> 16), (byte) (bits >>> 24)});
     }
 
+    /** An FP64 pattern as its 8 little-endian bytes. */
+    public static String f64(long bits) {
+        return f32((int) bits) + f32((int) (bits >>> 32));
+    }
+
+    /** The FP64 pattern of 8 little-endian bytes of hex. */
+    public static long parseF64(String hex) {
+        requireHex("f64", hex, 8);
+        int[] w = words(hex, 4);
+        return (w[0] & 0xFFFFFFFFL) | ((long) w[1] << 32);
+    }
+
     /** A 16-bit pattern (BF16, FP16) as its 2 little-endian bytes. */
     public static String u16(int bits) {
         return of(new byte[] {(byte) bits, (byte) (bits >>> 8)});

@@ -12,7 +12,13 @@ public enum Operation {
     /** A tensor of source values to block scales, element codes and dequantized values, under a block profile. */
     QUANTIZE("quantize"),
     /** Element codes in logical order to the bytes of an element layout. */
-    PACK("pack");
+    PACK("pack"),
+    /** A row-major matrix of one-byte block scales to the bytes of a scale layout (suite version 0.2.0). */
+    SCALE_PACK("scale-pack"),
+    /** Integer codes (and zero points or GGUF block fields) to the tensors of a weight layout (suite version 0.2.0). */
+    WEIGHT_PACK("weight-pack"),
+    /** A tensor to codes, scales, zeros and dequantized values under a scaled format and profile (0.2.0). */
+    SCALED_QUANTIZE("scaled-quantize");
 
     private final String id;
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  * that point into the file's notes, the inputs and expected outputs in hex, and a {@link Result}
  * (FORMAT.md §5). Each operation has its own record.
  */
-public sealed interface TestCase permits DecodeTest, EncodeTest, QuantizeTest, PackTest {
+public sealed interface TestCase permits DecodeTest, EncodeTest, QuantizeTest, PackTest, ScalePackTest, WeightPackTest, ScaledQuantizeTest {
 
     /** Unique within its file, 1..n in file order; never reused for a different test. */
     int tcId();

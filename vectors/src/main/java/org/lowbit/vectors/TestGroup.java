@@ -9,7 +9,7 @@ import java.util.Objects;
  * the source type, and the generator with its SplitMix64 seed (SPEC.md §7). Each operation has its own
  * record; a file's groups are all of its operation.
  */
-public sealed interface TestGroup permits DecodeGroup, EncodeGroup, QuantizeGroup, PackGroup {
+public sealed interface TestGroup permits DecodeGroup, EncodeGroup, QuantizeGroup, PackGroup, ScalePackGroup, WeightPackGroup, ScaledQuantizeGroup {
 
     /** The operation, which is also the group's {@code type} in the file. */
     Operation operation();

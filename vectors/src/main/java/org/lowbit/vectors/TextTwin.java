@@ -53,6 +53,9 @@ public final class TextTwin {
             case ENCODE -> "format:profile:source:rounding:overflow";
             case QUANTIZE -> "format:profile:source:ROWSxROWLENGTH:tensorScale";
             case PACK -> "layout:format";
+            case SCALE_PACK -> "layout:ROWSxCOLS:padByte";
+            case WEIGHT_PACK -> "layout:bBITS:ROWSxCOLS:gGROUPSIZE:iINNERKTILES";
+            case SCALED_QUANTIZE -> "format:profile:source:ROWSxCOLS:BRxBC";
         };
     }
 
@@ -65,6 +68,12 @@ public final class TextTwin {
             case QuantizeGroup g -> String.join(":", g.format().id(), g.profile().id(), g.source().id(),
                     g.rows() + "x" + g.rowLength(), g.tensorScale().id());
             case PackGroup g -> g.layout().id() + ":" + g.format().id();
+            case ScalePackGroup g -> g.layout().id() + ":" + g.rows() + "x" + g.cols() + ":"
+                                     + String.format(java.util.Locale.ROOT, "%02x", g.padByte());
+            case ScaledQuantizeGroup g -> String.join(":", g.format().id(), g.profile().id(), g.source().id(),
+                    g.rows() + "x" + g.cols(), g.blockRows() + "x" + g.blockCols());
+            case WeightPackGroup g -> g.layout().id() + ":b" + g.bits() + ":" + g.rows() + "x" + g.cols() + ":g"
+                                      + g.groupSize() + ":i" + g.innerKTiles();
         };
     }
 
@@ -75,6 +84,10 @@ public final class TextTwin {
             case EncodeTest t -> t.randomBits().map(r -> t.input() + "/" + r).orElse(t.input());
             case QuantizeTest t -> t.tensorScale().map(g -> t.input() + "/" + g).orElse(t.input());
             case PackTest t -> t.codes();
+            case ScalePackTest t -> t.scales();
+            case ScaledQuantizeTest t -> t.input();
+            case WeightPackTest t -> t.codes() + "/" + WeightPackTest.dash(t.zeros()) + "/"
+                                     + WeightPackTest.dash(t.blockFields());
         };
     }
 
@@ -93,6 +106,9 @@ public final class TextTwin {
                 case QuantizeExpected.Rejected r -> "error:" + r.error();
             };
             case PackTest t -> t.expected();
+            case ScalePackTest t -> t.expected();
+            case ScaledQuantizeTest t -> t.expectedText();
+            case WeightPackTest t -> t.qweight() + "/" + WeightPackTest.dash(t.qzeros());
         };
     }
 
@@ -124,6 +140,24 @@ public final class TextTwin {
                  .append(g.tensorScale().id());
             }
             case PackGroup g -> s.append("layout=").append(g.layout().id()).append(" format=").append(g.format().id());
+            case ScalePackGroup g -> s.append("layout=").append(g.layout().id()).append(" rows=").append(g.rows())
+                                      .append(" cols=").append(g.cols()).append(" padByte=")
+                                      .append(String.format(java.util.Locale.ROOT, "%02x", g.padByte()));
+            case ScaledQuantizeGroup g -> {
+                s.append("format=").append(g.format().id()).append(" profile=").append(g.profile().id())
+                 .append(" source=").append(g.source().id());
+                for (String[] kv : VectorJsonWriter.scaledKnobs(g.knobs())) {
+                    s.append(' ').append(kv[0]).append('=').append(kv[1]);
+                }
+                s.append(" elementFormat=").append(g.elementFormat().id()).append(" zeroPoint=")
+                 .append(g.zeroPoint().name()).append(" rows=").append(g.rows()).append(" cols=").append(g.cols())
+                 .append(" blockRows=").append(g.blockRows()).append(" blockCols=").append(g.blockCols())
+                 .append(" dequantized=").append(ScaledQuantizeGroup.DEQUANTIZED);
+            }
+            case WeightPackGroup g -> s.append("layout=").append(g.layout().id()).append(" bits=").append(g.bits())
+                                       .append(" rows=").append(g.rows()).append(" cols=").append(g.cols())
+                                       .append(" groupSize=").append(g.groupSize()).append(" innerKTiles=")
+                                       .append(g.innerKTiles());
         }
         s.append(" generator=").append(group.generator()).append(" seed=").append(TestGroup.seedText(group.seed()));
         return s.toString();

@@ -30,7 +30,7 @@ public record VectorFile(String schema, String suiteVersion, Operation operation
     public static final String SCHEMA_URI = "https://lowbit.dev/schemas/lowbit-vectors-v1.json";
 
     /** The version this code writes; readers accept any 0.x.y (the major version must match). */
-    public static final String SUITE_VERSION = "0.1.0";
+    public static final String SUITE_VERSION = "0.2.0";
 
     /** The profile of files that have none (decode, pack). */
     public static final String NO_PROFILE = "none";

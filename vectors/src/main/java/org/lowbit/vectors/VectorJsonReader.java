@@ -36,6 +36,11 @@ import org.lowbit.spec.ElementProfile;
 import org.lowbit.spec.Overflow;
 import org.lowbit.spec.Rounding;
 import org.lowbit.spec.ScaleLayout;
+import org.lowbit.spec.WeightLayout;
+import org.lowbit.spec.ScaledFormat;
+import org.lowbit.spec.ScaledKnobs;
+import org.lowbit.spec.ScaledPolicies;
+import org.lowbit.spec.ScaledProfile;
 import org.lowbit.spec.ScaleRule;
 import org.lowbit.spec.SourceFormat;
 import org.lowbit.spec.SpecialPolicies.E8m0BottomBinade;
@@ -271,6 +276,12 @@ public final class VectorJsonReader {
             for (JsonNode g : groupsNode) {
                 groups.add(group(new Fields("testGroups[" + i++ + "]", g), operation));
             }
+            for (TestGroup g : groups) {
+                if (g instanceof WeightPackGroup w && !WeightPackGroup.format(w.bits()).equals(format)) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "a %d-bit weight-pack group in a file of format %s", w.bits(), format));
+                }
+            }
             int counted = groups.stream().mapToInt(g -> g.tests().size()).sum();
             if (counted != numberOfTests) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -293,6 +304,25 @@ public final class VectorJsonReader {
                 case QUANTIZE -> {
                     BlockFormat.byId(format);
                     BlockProfile.byId(profile);
+                }
+                case SCALED_QUANTIZE -> {
+                    ScaledFormat f = ScaledFormat.byId(format);
+                    if (!ScaledProfile.byId(profile).defines(f)) {
+                        throw new IllegalArgumentException("scaled profile " + profile + " does not define " + format);
+                    }
+                }
+                case WEIGHT_PACK -> {
+                    if (!format.matches("b[1-8]")) {
+                        throw new IllegalArgumentException("weight-pack files have format b<bits>, not '" + format + "'");
+                    }
+                    requireNoProfile(operation, profile);
+                }
+                case SCALE_PACK -> {
+                    if (!format.equals(ScalePackGroup.FORMAT)) {
+                        throw new IllegalArgumentException("scale-pack files have format '" + ScalePackGroup.FORMAT
+                                                           + "', not '" + format + "'");
+                    }
+                    requireNoProfile(operation, profile);
                 }
             }
         }
@@ -325,6 +355,9 @@ public final class VectorJsonReader {
                 case ENCODE -> encodeGroup(g);
                 case QUANTIZE -> quantizeGroup(g);
                 case PACK -> packGroup(g);
+                case SCALE_PACK -> scalePackGroup(g);
+                case WEIGHT_PACK -> weightPackGroup(g);
+                case SCALED_QUANTIZE -> scaledQuantizeGroup(g);
             };
             g.done();
             return group;
@@ -421,6 +454,108 @@ public final class VectorJsonReader {
             List<PackTest> tests = tests(g, t -> new PackTest(tcId(t), t.string("comment"), t.strings("flags"),
                     t.hex("codes"), t.hex("expected"), t.value("result", Result::byId)));
             return new PackGroup(layout, format, generator, seed, tests);
+        }
+
+        private ScaledQuantizeGroup scaledQuantizeGroup(Fields g) {
+            ScaledFormat format = g.value("format", ScaledFormat::byId);
+            ScaledProfile profile = g.value("profile", ScaledProfile::byId);
+            SourceFormat source = source(g);
+            Fields k = g.object("knobs");
+            ScaledKnobs knobs = ScaledKnobs.builder()
+                    .rule(k.enumValue("rule", ScaledPolicies.QuantizerRule.class))
+                    .application(k.enumValue("application", ScaledPolicies.ScaleApplication.class))
+                    .scalarDivision(k.enumValue("scalarDivision", ScaledPolicies.ScalarDivision.class))
+                    .rounding(k.enumValue("rounding", ScaledPolicies.CodeRounding.class))
+                    .range(k.enumValue("range", IntegerRange.class))
+                    .fp8Overflow(k.enumValue("fp8Overflow", Overflow.class))
+                    .arithmetic(k.enumValue("arithmetic", ScaledPolicies.Precision.class))
+                    .scaleDtype(k.enumValue("scaleDtype", ScaledPolicies.Precision.class))
+                    .dequantArithmetic(k.enumValue("dequantArithmetic", ScaledPolicies.Precision.class))
+                    .amaxFloor(Double.longBitsToDouble(HexBytes.parseF64(k.hex("amaxFloor", 8))))
+                    .zeroScale(k.enumValue("zeroScale", ScaledPolicies.ZeroScale.class))
+                    .scaleRounding(k.enumValue("scaleRounding", ScaledPolicies.ScaleRounding.class))
+                    .floatZero(k.enumValue("floatZero", ScaledPolicies.FloatZero.class))
+                    .groupSize(k.integer("groupSize"))
+                    .tail(k.enumValue("tail", ScaledPolicies.Tail.class))
+                    .build();
+            k.done();
+            String element = g.string("elementFormat");
+            String zeroPoint = g.string("zeroPoint");
+            int rows = g.integer("rows");
+            int cols = g.integer("cols");
+            int blockRows = g.integer("blockRows");
+            int blockCols = g.integer("blockCols");
+            String dequantized = g.string("dequantized");
+            String generator = g.string("generator");
+            long seed = seed(g);
+            List<ScaledQuantizeTest> tests = tests(g, t -> {
+                int tcId = tcId(t);
+                String comment = t.string("comment");
+                List<String> flags = t.strings("flags");
+                String input = t.hex("input");
+                Fields e = t.object("expected");
+                ScaledQuantizeTest test;
+                if (e.node.has("error")) {
+                    test = new ScaledQuantizeTest(tcId, comment, flags, input, "", "", "", "",
+                            java.util.Optional.of(e.string("error")), t.value("result", Result::byId));
+                } else {
+                    test = new ScaledQuantizeTest(tcId, comment, flags, input, e.hex("codes"), e.hex("scales"),
+                            e.hex("zeros"), e.hex("dequantized"), java.util.Optional.empty(),
+                            t.value("result", Result::byId));
+                }
+                e.done();
+                return test;
+            });
+            ScaledQuantizeGroup group = new ScaledQuantizeGroup(format, profile, source, knobs, rows, cols, blockRows,
+                    blockCols, generator, seed, tests);
+            if (!group.elementFormat().id().equals(element) || !group.zeroPoint().name().equals(zeroPoint)
+                || !dequantized.equals(ScaledQuantizeGroup.DEQUANTIZED)) {
+                throw new IllegalArgumentException(g.where() + ": elementFormat, zeroPoint or dequantized disagrees"
+                                                   + " with the knobs (expected " + group.elementFormat().id() + ", "
+                                                   + group.zeroPoint().name() + ", f32)");
+            }
+            return group;
+        }
+
+        private WeightPackGroup weightPackGroup(Fields g) {
+            WeightLayout layout = g.value("layout", WeightLayout::byId);
+            int bits = g.integer("bits");
+            int rows = g.integer("rows");
+            int cols = g.integer("cols");
+            int groupSize = g.integer("groupSize");
+            int innerKTiles = g.integer("innerKTiles");
+            String generator = g.string("generator");
+            long seed = seed(g);
+            List<WeightPackTest> tests = tests(g, t -> {
+                int tcId = tcId(t);
+                String comment = t.string("comment");
+                List<String> flags = t.strings("flags");
+                String codes = t.hex("codes");
+                String zeros = t.hex("zeros");
+                String fields = t.hex("blockFields");
+                Fields e = t.object("expected");
+                String qweight = e.hex("qweight");
+                String qzeros = e.hex("qzeros");
+                e.done();
+                return new WeightPackTest(tcId, comment, flags, codes, zeros, fields, qweight, qzeros,
+                        t.value("result", Result::byId));
+            });
+            return new WeightPackGroup(layout, bits, rows, cols, groupSize, innerKTiles, generator, seed, tests);
+        }
+
+        private ScalePackGroup scalePackGroup(Fields g) {
+            ScaleLayout layout = g.value("layout", ScaleLayout::byId);
+            int rows = g.integer("rows");
+            int cols = g.integer("cols");
+            String pad = g.hex("padByte");
+            if (pad.length() != 2) {
+                throw new IllegalArgumentException(g.where() + ": padByte must be one byte, got '" + pad + "'");
+            }
+            String generator = g.string("generator");
+            long seed = seed(g);
+            List<ScalePackTest> tests = tests(g, t -> new ScalePackTest(tcId(t), t.string("comment"),
+                    t.strings("flags"), t.hex("scales"), t.hex("expected"), t.value("result", Result::byId)));
+            return new ScalePackGroup(layout, rows, cols, Integer.parseInt(pad, 16), generator, seed, tests);
         }
 
         private static SourceFormat source(Fields g) {

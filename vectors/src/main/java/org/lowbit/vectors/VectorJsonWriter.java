@@ -106,6 +106,40 @@ public final class VectorJsonWriter {
                 field(s, 3, "layout").append(str(g.layout().id())).append(",\n");
                 field(s, 3, "format").append(str(g.format().id())).append(",\n");
             }
+            case ScaledQuantizeGroup g -> {
+                field(s, 3, "format").append(str(g.format().id())).append(",\n");
+                field(s, 3, "profile").append(str(g.profile().id())).append(",\n");
+                field(s, 3, "source").append(str(g.source().id())).append(",\n");
+                field(s, 3, "knobs").append("{\n");
+                List<String[]> knobs = scaledKnobs(g.knobs());
+                for (int i = 0; i < knobs.size(); i++) {
+                    String[] kv = knobs.get(i);
+                    field(s, 4, kv[0]).append(kv[0].equals("groupSize") ? kv[1] : str(kv[1]))
+                     .append(i + 1 < knobs.size() ? ",\n" : "\n");
+                }
+                indent(s, 3).append("},\n");
+                field(s, 3, "elementFormat").append(str(g.elementFormat().id())).append(",\n");
+                field(s, 3, "zeroPoint").append(str(g.zeroPoint().name())).append(",\n");
+                field(s, 3, "rows").append(g.rows()).append(",\n");
+                field(s, 3, "cols").append(g.cols()).append(",\n");
+                field(s, 3, "blockRows").append(g.blockRows()).append(",\n");
+                field(s, 3, "blockCols").append(g.blockCols()).append(",\n");
+                field(s, 3, "dequantized").append(str(ScaledQuantizeGroup.DEQUANTIZED)).append(",\n");
+            }
+            case WeightPackGroup g -> {
+                field(s, 3, "layout").append(str(g.layout().id())).append(",\n");
+                field(s, 3, "bits").append(g.bits()).append(",\n");
+                field(s, 3, "rows").append(g.rows()).append(",\n");
+                field(s, 3, "cols").append(g.cols()).append(",\n");
+                field(s, 3, "groupSize").append(g.groupSize()).append(",\n");
+                field(s, 3, "innerKTiles").append(g.innerKTiles()).append(",\n");
+            }
+            case ScalePackGroup g -> {
+                field(s, 3, "layout").append(str(g.layout().id())).append(",\n");
+                field(s, 3, "rows").append(g.rows()).append(",\n");
+                field(s, 3, "cols").append(g.cols()).append(",\n");
+                field(s, 3, "padByte").append(str(String.format(Locale.ROOT, "%02x", g.padByte()))).append(",\n");
+            }
         }
         field(s, 3, "generator").append(str(group.generator())).append(",\n");
         field(s, 3, "seed").append(str(TestGroup.seedText(group.seed()))).append(",\n");
@@ -160,9 +194,49 @@ public final class VectorJsonWriter {
                 inline(s, "codes", t.codes());
                 inline(s, "expected", t.expected());
             }
+            case ScaledQuantizeTest t -> {
+                inline(s, "input", t.input());
+                s.append(", \"expected\": {");
+                if (t.error().isPresent()) {
+                    s.append("\"error\": ").append(str(t.error().get()));
+                } else {
+                    s.append("\"codes\": ").append(str(t.codes()));
+                    inline(s, "scales", t.scales());
+                    inline(s, "zeros", t.zeros());
+                    inline(s, "dequantized", t.dequantized());
+                }
+                s.append("}");
+            }
+            case WeightPackTest t -> {
+                inline(s, "codes", t.codes());
+                inline(s, "zeros", t.zeros());
+                inline(s, "blockFields", t.blockFields());
+                s.append(", \"expected\": {\"qweight\": ").append(str(t.qweight()));
+                inline(s, "qzeros", t.qzeros());
+                s.append("}");
+            }
+            case ScalePackTest t -> {
+                inline(s, "scales", t.scales());
+                inline(s, "expected", t.expected());
+            }
         }
         inline(s, "result", test.result().id());
         s.append("}");
+    }
+
+    /** The scaled knobs in file order, as name and value text (groupSize is a JSON number, the rest strings). */
+    public static List<String[]> scaledKnobs(org.lowbit.spec.ScaledKnobs k) {
+        return List.of(new String[] {"rule", k.rule().name()}, new String[] {"application", k.application().name()},
+                new String[] {"scalarDivision", k.scalarDivision().name()},
+                new String[] {"rounding", k.rounding().name()}, new String[] {"range", k.range().name()},
+                new String[] {"fp8Overflow", k.fp8Overflow().name()},
+                new String[] {"arithmetic", k.arithmetic().name()}, new String[] {"scaleDtype", k.scaleDtype().name()},
+                new String[] {"dequantArithmetic", k.dequantArithmetic().name()},
+                new String[] {"amaxFloor", HexBytes.f64(Double.doubleToRawLongBits(k.amaxFloor()))},
+                new String[] {"zeroScale", k.zeroScale().name()},
+                new String[] {"scaleRounding", k.scaleRounding().name()},
+                new String[] {"floatZero", k.floatZero().name()},
+                new String[] {"groupSize", Integer.toString(k.groupSize())}, new String[] {"tail", k.tail().name()});
     }
 
     private static void elementKnobs(StringBuilder s, int depth, ElementKnobs k) {

@@ -23,10 +23,10 @@ public final class TestSets {
 
     /**
      * Level 1 for fp8_e4m3, fp4_e2m1 and mxfp4: decode, encode under every profile, quantize under every MX
-     * profile, pack into every layout that holds them; about a second to generate.
+     * profile, pack into every layout that holds them, the scale-pack file (format u8) the 4-bit weight-pack files (b4) and scaled gguf_q4_0; about a second to generate.
      */
     public static SortedMap<String, VectorFile> small() {
-        return VectorGenerator.generate(new VectorGenerator.Request(Level.ONE, Set.of("fp8_e4m3", "fp4_e2m1", "mxfp4"),
+        return VectorGenerator.generate(new VectorGenerator.Request(Level.ONE, Set.of("fp8_e4m3", "fp4_e2m1", "mxfp4", "u8", "b4", "gguf_q4_0"),
                 Set.of()));
     }
 

@@ -58,7 +58,7 @@ class VectorJsonReaderTest {
     @DisplayName("canonical text: 2-space indent, one test per line, final newline, ASCII")
     void canonicalText() {
         String text = sampleText();
-        assertTrue(text.startsWith("{\n  \"schema\": \"lowbit-vectors-v1\",\n  \"suiteVersion\": \"0.1.0\",\n"));
+        assertTrue(text.startsWith("{\n  \"schema\": \"lowbit-vectors-v1\",\n  \"suiteVersion\": \"0.2.0\",\n"));
         assertTrue(text.endsWith("}\n"));
         assertTrue(text.contains("\n        {\"tcId\": 1, \"comment\": \"464 is the tie between 448 and 480\", \"flags\":"
                                  + " [\"TIE_TO_EVEN\"], \"input\": \"0000e843\", \"expected\": \"7e\", \"result\": \"valid\"},\n"));
@@ -77,9 +77,9 @@ class VectorJsonReaderTest {
     @Test
     @DisplayName("refuses another major suite version, accepts another minor one")
     void wrongVersion() throws VectorFormatException {
-        assertMessage(refused(sampleText().replace("\"0.1.0\"", "\"1.0.0\"")), "wrong suite version 1.0.0");
-        assertMessage(refused(sampleText().replace("\"0.1.0\"", "\"0.1\"")), "not MAJOR.MINOR.PATCH");
-        assertEquals("0.2.7", VectorJsonReader.read("x", sampleText().replace("\"0.1.0\"", "\"0.2.7\"")
+        assertMessage(refused(sampleText().replace("\"0.2.0\"", "\"1.0.0\"")), "wrong suite version 1.0.0");
+        assertMessage(refused(sampleText().replace("\"0.2.0\"", "\"0.1\"")), "not MAJOR.MINOR.PATCH");
+        assertEquals("0.2.7", VectorJsonReader.read("x", sampleText().replace("\"0.2.0\"", "\"0.2.7\"")
                 .getBytes(StandardCharsets.UTF_8)).suiteVersion());
     }
 

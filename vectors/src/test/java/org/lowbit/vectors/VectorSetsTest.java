@@ -76,7 +76,7 @@ class VectorSetsTest {
         String text = Files.readString(manifest);
         Files.writeString(manifest, text.replace("lowbit-vectors-manifest-v1", "lowbit-vectors-manifest-v9"));
         assertTrue(refused().getMessage().contains("wrong schema id 'lowbit-vectors-manifest-v9'"));
-        Files.writeString(manifest, text.replace("\"suiteVersion\": \"0.1.0\"", "\"suiteVersion\": \"3.0.0\""));
+        Files.writeString(manifest, text.replace("\"suiteVersion\": \"0.2.0\"", "\"suiteVersion\": \"3.0.0\""));
         assertTrue(refused().getMessage().contains("wrong suite version 3.0.0"));
         Files.writeString(manifest, text.replace("\"numberOfFiles\": ", "\"numberOfFiles\": 1"));
         assertTrue(refused().getMessage().contains("numberOfFiles is 1"));
@@ -88,7 +88,7 @@ class VectorSetsTest {
         TestSets.writeSmall(dir);
         SortedMap<String, VectorFile> files = VectorSets.read(dir);
         VectorFile f = files.get(FILE);
-        String text = VectorJsonWriter.write(f).replace("\"suiteVersion\": \"0.1.0\"", "\"suiteVersion\": \"2.0.0\"");
+        String text = VectorJsonWriter.write(f).replace("\"suiteVersion\": \"0.2.0\"", "\"suiteVersion\": \"2.0.0\"");
         VectorFormatException e = assertThrows(VectorFormatException.class,
                 () -> VectorJsonReader.read(FILE, text.getBytes(StandardCharsets.US_ASCII)));
         assertTrue(e.getMessage().startsWith(FILE + ": wrong suite version 2.0.0"), e.getMessage());

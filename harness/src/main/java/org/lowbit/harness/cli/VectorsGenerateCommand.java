@@ -36,12 +36,13 @@ final class VectorsGenerateCommand implements Callable<Integer> {
     String level;
 
     @Option(names = "--format", paramLabel = "ID", split = ",",
-            description = "Element or block format ids to keep (repeatable, comma-separated); default all.")
+            description = "Element, block or scaled format ids to keep (repeatable, comma-separated), u8 for the"
+                          + " scale-pack file, b1..b8 for the weight-pack files; default all.")
     List<String> formats = List.of();
 
     @Option(names = "--profile", paramLabel = "ID", split = ",",
-            description = "Element or block profile ids to keep; default all. With a profile, decode and pack files"
-                          + " (which have none) are left out.")
+            description = "Element, block or scaled profile ids to keep; default all. With a profile, the decode,"
+                          + " pack, scale-pack and weight-pack files (which have none) are left out.")
     List<String> profiles = List.of();
 
     @Override

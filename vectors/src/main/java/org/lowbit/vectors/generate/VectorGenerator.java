@@ -14,7 +14,13 @@ import org.lowbit.spec.BlockProfile;
 import org.lowbit.spec.ElementFormat;
 import org.lowbit.spec.ElementLayout;
 import org.lowbit.spec.ElementProfile;
+import org.lowbit.spec.ScaleLayout;
+import org.lowbit.spec.WeightLayout;
+import org.lowbit.spec.ScaledFormat;
+import org.lowbit.spec.ScaledProfile;
 import org.lowbit.vectors.Level;
+import org.lowbit.vectors.ScalePackGroup;
+import org.lowbit.vectors.WeightPackGroup;
 import org.lowbit.vectors.VectorFile;
 
 /**
@@ -47,15 +53,19 @@ public final class VectorGenerator {
             profiles = Set.copyOf(profiles);
             for (String f : formats) {
                 if (ElementFormat.all().stream().noneMatch(e -> e.id().equals(f))
-                    && BlockFormat.all().stream().noneMatch(e -> e.id().equals(f))) {
+                    && BlockFormat.all().stream().noneMatch(e -> e.id().equals(f))
+                    && !f.equals(ScalePackGroup.FORMAT) && !f.matches("b[12348]")
+                    && java.util.Arrays.stream(ScaledFormat.values()).noneMatch(e -> e.id().equals(f))) {
                     throw new IllegalArgumentException(String.format(Locale.ROOT,
-                            "unknown format '%s'; element formats: %s; block formats: %s", f, ElementFormat.ids(),
-                            BlockFormat.ids()));
+                            "unknown format '%s'; element formats: %s; block formats: %s; scale-pack: %s;"
+                            + " weight-pack: b1, b2, b3, b4, b8", f, ElementFormat.ids(), BlockFormat.ids(),
+                            ScalePackGroup.FORMAT));
                 }
             }
             for (String p : profiles) {
                 if (List.of(ElementProfile.values()).stream().noneMatch(e -> e.id().equals(p))
-                    && List.of(BlockProfile.values()).stream().noneMatch(e -> e.id().equals(p))) {
+                    && List.of(BlockProfile.values()).stream().noneMatch(e -> e.id().equals(p))
+                    && List.of(ScaledProfile.values()).stream().noneMatch(e -> e.id().equals(p))) {
                     throw new IllegalArgumentException(String.format(Locale.ROOT,
                             "unknown profile '%s'; element profiles: %s; block profiles: %s", p, ElementProfile.ids(),
                             BlockProfile.ids()));
@@ -138,6 +148,31 @@ public final class VectorGenerator {
                 }
             }
         }
+        if (level == Level.ONE) {
+            for (ScaledProfile p : ScaledProfile.values()) {
+                for (ScaledFormat f : p.formats()) {
+                    if (request.keepsFormat(f.id()) && request.keepsProfile(p.id())) {
+                        paths.add(ScaledQuantizeVectors.path(f, p));
+                    }
+                }
+            }
+        }
+        if (level == Level.ONE && request.keepsUnprofiled()) {
+            for (WeightLayout layout : WeightLayout.values()) {
+                for (int bits : layout.bitWidths()) {
+                    if (request.keepsFormat(WeightPackGroup.format(bits))) {
+                        paths.add(WeightPackVectors.path(layout, bits));
+                    }
+                }
+            }
+        }
+        if (level == Level.ONE && request.keepsUnprofiled()) {
+            for (ScaleLayout layout : ScalePackVectors.layouts()) {
+                if (request.keepsFormat(ScalePackGroup.FORMAT)) {
+                    paths.add(ScalePackVectors.path(layout));
+                }
+            }
+        }
         return paths;
     }
 
@@ -163,6 +198,25 @@ public final class VectorGenerator {
                 if (path.equals(QuantizeVectors.path(f, p))) {
                     return new QuantizeVectors(f, p).file(level);
                 }
+            }
+        }
+        for (ScaledProfile p : ScaledProfile.values()) {
+            for (ScaledFormat f : p.formats()) {
+                if (path.equals(ScaledQuantizeVectors.path(f, p))) {
+                    return ScaledQuantizeVectors.file(f, p, level);
+                }
+            }
+        }
+        for (WeightLayout layout : WeightLayout.values()) {
+            for (int bits : layout.bitWidths()) {
+                if (path.equals(WeightPackVectors.path(layout, bits))) {
+                    return WeightPackVectors.file(layout, bits, level);
+                }
+            }
+        }
+        for (ScaleLayout layout : ScalePackVectors.layouts()) {
+            if (path.equals(ScalePackVectors.path(layout))) {
+                return ScalePackVectors.file(layout, level);
             }
         }
         throw new IllegalArgumentException("no generator makes " + path);

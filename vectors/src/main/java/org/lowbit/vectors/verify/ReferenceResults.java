@@ -11,6 +11,7 @@ import org.lowbit.reference.block.BlockDequantizer;
 import org.lowbit.reference.block.BlockQuantizer;
 import org.lowbit.reference.block.QuantizedBlocks;
 import org.lowbit.reference.layout.ElementPacking;
+import org.lowbit.reference.layout.ScalePacking;
 import org.lowbit.spec.ElementFormat;
 import org.lowbit.spec.ElementKnobs;
 import org.lowbit.spec.SourceFormat;
@@ -21,6 +22,14 @@ import org.lowbit.vectors.EncodeTest;
 import org.lowbit.vectors.HexBytes;
 import org.lowbit.vectors.PackGroup;
 import org.lowbit.vectors.PackTest;
+import org.lowbit.vectors.ScalePackGroup;
+import org.lowbit.vectors.WeightPackGroup;
+import org.lowbit.vectors.ScaledQuantizeGroup;
+import org.lowbit.vectors.ScaledQuantizeTest;
+import org.lowbit.vectors.generate.ScaledQuantizeVectors;
+import org.lowbit.vectors.WeightPackTest;
+import org.lowbit.vectors.generate.WeightPackReference;
+import org.lowbit.vectors.ScalePackTest;
 import org.lowbit.vectors.QuantizeGroup;
 import org.lowbit.vectors.QuantizeTest;
 import org.lowbit.vectors.TensorScaleMode;
@@ -82,6 +91,24 @@ public final class ReferenceResults {
             case PackGroup g -> {
                 byte[] codes = HexBytes.parse(((PackTest) test).codes());
                 yield HexBytes.of(ElementPacking.pack(g.layout(), g.format(), codes));
+            }
+            case ScaledQuantizeGroup g -> {
+                ScaledQuantizeTest t = (ScaledQuantizeTest) test;
+                int[] input = HexBytes.words(t.input(), 4);
+                yield ScaledQuantizeVectors.reference(g.format(), g.knobs(), g.rows(), g.cols(), input)
+                        .map(o -> o[0] + "/" + o[1] + "/" + (o[2].isEmpty() ? "-" : o[2]) + "/" + o[3])
+                        .orElse("error:REJECTED");
+            }
+            case WeightPackGroup g -> {
+                WeightPackTest t = (WeightPackTest) test;
+                String[] packed = WeightPackReference.pack(g, t.codes(), t.zeros(), t.blockFields());
+                yield packed[0] + "/" + WeightPackTest.dash(packed[1]);
+            }
+            case ScalePackGroup g -> {
+                byte[] scales = HexBytes.parse(((ScalePackTest) test).scales());
+                byte[] stored = new byte[ScalePacking.storedSize(g.layout(), g.rows(), g.cols())];
+                ScalePacking.pack(g.layout(), scales, 0, g.rows(), g.cols(), stored, 0, (byte) g.padByte());
+                yield HexBytes.of(stored);
             }
         };
     }

@@ -13,6 +13,7 @@ import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.lowbit.reference.layout.ElementPacking;
+import org.lowbit.reference.layout.ScalePacking;
 import org.lowbit.spec.ElementFormat;
 import org.lowbit.spec.PadPolicy;
 import org.lowbit.vectors.CodeText;
@@ -23,6 +24,12 @@ import org.lowbit.vectors.EncodeTest;
 import org.lowbit.vectors.HexBytes;
 import org.lowbit.vectors.PackGroup;
 import org.lowbit.vectors.PackTest;
+import org.lowbit.vectors.ScalePackGroup;
+import org.lowbit.vectors.WeightPackGroup;
+import org.lowbit.vectors.ScaledQuantizeGroup;
+import org.lowbit.vectors.ScaledQuantizeTest;
+import org.lowbit.vectors.WeightPackTest;
+import org.lowbit.vectors.ScalePackTest;
 import org.lowbit.vectors.QuantizeExpected;
 import org.lowbit.vectors.QuantizeGroup;
 import org.lowbit.vectors.QuantizeTest;
@@ -164,6 +171,9 @@ public final class Verifier {
             case EncodeGroup g -> compareCode(g.format(), ((EncodeTest) test).expected(), actual);
             case QuantizeGroup g -> compareQuantize(g, (QuantizeTest) test, actual);
             case PackGroup g -> comparePack(g, (PackTest) test, actual);
+            case ScalePackGroup g -> compareScalePack(g, (ScalePackTest) test, actual);
+            case WeightPackGroup g -> compareWeightPack((WeightPackTest) test, actual);
+            case ScaledQuantizeGroup g -> compareScaled(g, (ScaledQuantizeTest) test, actual);
         };
     }
 
@@ -298,6 +308,124 @@ public final class Verifier {
         } catch (IllegalArgumentException ex) {
             s.append("  actual bytes do not unpack: ").append(ex.getMessage());
         }
+        return s.toString();
+    }
+
+    private static String compareScaled(ScaledQuantizeGroup g, ScaledQuantizeTest t, String actual) {
+        if (t.error().isPresent()) {
+            return actual.startsWith("error:") ? null
+                    : "  expected a rejection (" + t.error().get() + "), but the input was accepted";
+        }
+        if (actual.startsWith("error:")) {
+            return "  expected outputs, but the input was rejected (" + actual + ")";
+        }
+        String[] e = t.expectedText().split("/", -1);
+        String[] a = actual.split("/", -1);
+        if (a.length != 4) {
+            return "  expected 'codes/scales/zeros/dequantized' ('-' for no zeros), got '" + abbreviate(actual) + "'";
+        }
+        String[] what = {"codes", "scales", "zeros", "dequantized"};
+        int[] width = {1, g.knobs().scaleDtype() == org.lowbit.spec.ScaledPolicies.Precision.FP32 ? 4 : 2,
+                       g.zeroPoint() == org.lowbit.spec.ScaledPolicies.ZeroPoint.INTEGER ? 1
+                       : g.knobs().scaleDtype() == org.lowbit.spec.ScaledPolicies.Precision.FP32 ? 4 : 2, 4};
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            if (e[i].equals(a[i])) {
+                continue;
+            }
+            if (e[i].length() != a[i].length()) {
+                s.append(String.format(Locale.ROOT, "  %s: expected %d bytes, got '%s'%n", what[i], e[i].length() / 2,
+                        abbreviate(a[i])));
+                continue;
+            }
+            int w = 2 * width[i];
+            for (int j = 0; j + w <= e[i].length(); j += w) {
+                String ew = e[i].substring(j, j + w);
+                String aw = a[i].substring(j, j + w);
+                if (!ew.equals(aw)) {
+                    int index = j / w;
+                    String where = switch (i) {
+                        case 0, 3 -> String.format(Locale.ROOT, "element %d (row %d, col %d)", index, index / g.cols(),
+                                index % g.cols());
+                        default -> "block " + index;
+                    };
+                    if (i == 3 && Float.isNaN(Float.intBitsToFloat(HexBytes.words(ew, 4)[0]))
+                        && Float.isNaN(Float.intBitsToFloat(HexBytes.words(aw, 4)[0]))) {
+                        continue;
+                    }
+                    s.append(String.format(Locale.ROOT, "  %s of %s: expected %s, actual %s%n", what[i], where, ew, aw));
+                    break;
+                }
+            }
+        }
+        return s.isEmpty() ? null : s.toString().stripTrailing();
+    }
+
+    private static String compareWeightPack(WeightPackTest t, String actual) {
+        int slash = actual.indexOf('/');
+        if (slash < 0 || actual.indexOf('/', slash + 1) >= 0) {
+            return "  expected 'qweight/qzeros' ('-' for no qzeros), got '" + abbreviate(actual) + "'";
+        }
+        String qweight = actual.substring(0, slash);
+        String qzeros = actual.substring(slash + 1).equals("-") ? "" : actual.substring(slash + 1);
+        StringBuilder s = new StringBuilder();
+        tensorDiff(s, "qweight", t.qweight(), qweight);
+        tensorDiff(s, "qzeros", t.qzeros(), qzeros);
+        return s.isEmpty() ? null : s.toString().stripTrailing();
+    }
+
+    private static void tensorDiff(StringBuilder s, String what, String expected, String actual) {
+        String malformed = malformed(actual, expected.length() / 2);
+        if (malformed != null) {
+            s.append("  ").append(what).append(": ").append(malformed).append('\n');
+            return;
+        }
+        if (actual.equals(expected)) {
+            return;
+        }
+        byte[] e = HexBytes.parse(expected);
+        byte[] a = HexBytes.parse(actual);
+        for (int i = 0; i < e.length; i++) {
+            if (e[i] != a[i]) {
+                int w = i / 4 * 4;
+                s.append(String.format(Locale.ROOT, "  %s byte %d (int32 word %d): expected 0x%02x (%s), actual 0x%02x"
+                                                    + " (%s)%n", what, i, i / 4, e[i] & 0xFF, CodeText.bits(e[i], 8),
+                        a[i] & 0xFF, CodeText.bits(a[i], 8)));
+                if (w + 4 <= e.length) {
+                    s.append(String.format(Locale.ROOT, "  %s word %d: expected 0x%08x, actual 0x%08x%n", what, i / 4,
+                            HexBytes.words(expected.substring(2 * w, 2 * w + 8), 4)[0],
+                            HexBytes.words(actual.substring(2 * w, 2 * w + 8), 4)[0]));
+                }
+                break;
+            }
+        }
+    }
+
+    private static String compareScalePack(ScalePackGroup g, ScalePackTest t, String actual) {
+        String malformed = malformed(actual, t.expected().length() / 2);
+        if (malformed != null) {
+            return "  stored bytes: " + malformed;
+        }
+        if (actual.equals(t.expected())) {
+            return null;
+        }
+        byte[] e = HexBytes.parse(t.expected());
+        byte[] a = HexBytes.parse(actual);
+        StringBuilder s = new StringBuilder();
+        int wrong = 0;
+        for (int i = 0; i < e.length; i++) {
+            if (e[i] != a[i]) {
+                if (wrong++ == 0) {
+                    int r = ScalePacking.rowAt(g.layout(), i, g.rows(), g.cols());
+                    int c = ScalePacking.colAt(g.layout(), i, g.rows(), g.cols());
+                    boolean pad = r >= g.rows() || c >= g.cols();
+                    s.append(String.format(Locale.ROOT, "  offset %d holds %s: expected 0x%02x, actual 0x%02x%n", i,
+                            pad ? String.format(Locale.ROOT, "padding (padded row %d, column %d)", r, c)
+                                : String.format(Locale.ROOT, "S[%d][%d]", r, c), e[i] & 0xFF, a[i] & 0xFF));
+                }
+            }
+        }
+        s.append(String.format(Locale.ROOT, "  %d of %d stored bytes differ", wrong, e.length));
         return s.toString();
     }
 

@@ -66,6 +66,20 @@ class SchemaTest {
         assertEquals(ids(ElementProfile.values(), ElementProfile::id), enumAt("/$defs/elementProfile/enum"));
         assertEquals(ids(BlockProfile.values(), BlockProfile::id), enumAt("/$defs/blockProfile/enum"));
         assertEquals(ids(ElementLayout.values(), ElementLayout::id), enumAt("/$defs/packGroup/properties/layout/enum"));
+        assertEquals(ids(org.lowbit.spec.WeightLayout.values(), org.lowbit.spec.WeightLayout::id),
+                enumAt("/$defs/weightPackGroup/properties/layout/enum"));
+        assertEquals(ids(java.util.Arrays.stream(org.lowbit.spec.ScaleLayout.values())
+                        .filter(l -> l != org.lowbit.spec.ScaleLayout.ROW_MAJOR)
+                        .toArray(org.lowbit.spec.ScaleLayout[]::new), org.lowbit.spec.ScaleLayout::id),
+                enumAt("/$defs/scalePackGroup/properties/layout/enum"));
+        assertEquals(ids(org.lowbit.spec.ScaledFormat.values(), org.lowbit.spec.ScaledFormat::id),
+                enumAt("/$defs/scaledFormat/enum"));
+        assertEquals(ids(org.lowbit.spec.ScaledProfile.values(), org.lowbit.spec.ScaledProfile::id),
+                enumAt("/$defs/scaledProfile/enum"));
+        assertEquals(ids(org.lowbit.spec.ScaledPolicies.ZeroPoint.values(), Enum::name),
+                enumAt("/$defs/scaledQuantizeGroup/properties/zeroPoint/enum"));
+        assertEquals(ids(org.lowbit.spec.ScaledPolicies.Precision.values(), Enum::name),
+                enumAt("/$defs/scaledQuantizeGroup/properties/knobs/properties/scaleDtype/enum"));
         String ek = "/$defs/elementKnobs/properties/";
         assertEquals(ids(Rounding.values(), Enum::name), enumAt(ek + "rounding/enum"));
         assertEquals(ids(Overflow.values(), Enum::name), enumAt(ek + "overflow/enum"));

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lowbit.vectors.EncodeTest;
+import org.lowbit.vectors.HexBytes;
+import org.lowbit.vectors.ScalePackTest;
+import org.lowbit.vectors.ScaledQuantizeTest;
 import org.lowbit.vectors.TestCase;
 import org.lowbit.vectors.TestSets;
 import org.lowbit.vectors.VectorFile;
@@ -125,6 +128,79 @@ class VerifierTest {
         int tcId = find(file, "WORKED_EXAMPLE", "[7.0, 1.0, 0.25, -3.0]");
         Verifier.Mismatch m = plant(file, tcId, a -> "80" + a.substring(2));
         assertReports(m, "scale of block 0: expected 0x7f (E=01111111, 1), actual 0x80 (E=10000000, 2)");
+    }
+
+    @Test
+    @DisplayName("swapped swizzle row strides ((r%32)*4 + ((r%128)/32)*16) are a mismatch that names S[r][c]")
+    void swappedSwizzleStrides() throws Exception {
+        String file = "scalepack/scalepack_swizzle-128x4.json";
+        int tcId = find(file, "SCALE_SWIZZLE", "128x8 scales padded to 128x8 (2 tiles of 512 bytes): scale = 1 + row");
+        ScalePackTest t = (ScalePackTest) files.get(file).tests().get(tcId - 1);
+        byte[] scales = HexBytes.parse(t.scales());
+        byte[] wrong = new byte[128 * 8];
+        for (int r = 0; r < 128; r++) {
+            for (int c = 0; c < 8; c++) {
+                wrong[(c / 4) * 512 + (r % 32) * 4 + ((r % 128) / 32) * 16 + c % 4] = scales[r * 8 + c];
+            }
+        }
+        Verifier.Mismatch m = plant(file, tcId, a -> HexBytes.of(wrong));
+        // offset 4 is S[32][0] (= 33 = 0x21); the swapped strides put S[1][0] (= 2) there
+        assertReports(m, "offset 4 holds S[32][0]: expected 0x21, actual 0x02", "of 1024 stored bytes differ");
+    }
+
+    @Test
+    @DisplayName("NVIDIA's published offsets are in the scale-pack file: (5, 2) -> 82, (5, 5) -> 593")
+    void publishedSwizzleOffsets() {
+        String file = "scalepack/scalepack_swizzle-128x4.json";
+        for (int[] named : new int[][] {{2, 82}, {5, 593}}) {
+            int tcId = find(file, "WORKED_EXAMPLE", "only S[5][" + named[0] + "] = 0x7f");
+            byte[] stored = HexBytes.parse(((ScalePackTest) files.get(file).tests().get(tcId - 1)).expected());
+            for (int i = 0; i < stored.length; i++) {
+                assertEquals(i == named[1] ? 0x7f : 0, stored[i] & 0xFF, "offset " + i);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a non-zero pad byte in a ragged scale matrix is a mismatch that says it is padding")
+    void dirtyPadding() throws Exception {
+        String file = "scalepack/scalepack_swizzle-128x4.json";
+        int tcId = find(file, "SCALE_PADDING", "5x3 scales padded to 128x4 (1 tiles of 512 bytes): every scale");
+        Verifier.Mismatch m = plant(file, tcId, a -> a.substring(0, 6) + "ff" + a.substring(8));
+        assertReports(m, "offset 3 holds padding (padded row 0, column 3): expected 0x00, actual 0xff");
+    }
+
+    @Test
+    @DisplayName("AWQ packed in plain order (no [0,2,4,6,1,3,5,7] interleave) is a mismatch that shows both words")
+    void awqOrderSwapped() throws Exception {
+        String file = "weightpack/weightpack_awq_b4.json";
+        int tcId = find(file, "WORKED_EXAMPLE", "0x86427531");
+        // the plain sequential packing of codes 1..8 along N: 0x87654321 in every word, zeros as they are
+        Verifier.Mismatch m = plant(file, tcId, a -> "21436587".repeat(8) + a.substring(64));
+        assertReports(m, "qweight byte 0 (int32 word 0): expected 0x31 (00110001), actual 0x21 (00100001)",
+                "qweight word 0: expected 0x86427531, actual 0x87654321");
+    }
+
+    @Test
+    @DisplayName("GPTQ v1 zeros written without the -1 offset are a mismatch on qzeros")
+    void gptqZeroOffset() throws Exception {
+        String file = "weightpack/weightpack_gptq-v1_b4.json";
+        int tcId = find(file, "WORKED_EXAMPLE", "0x77777777");
+        Verifier.Mismatch m = plant(file, tcId, a -> a.substring(0, a.indexOf('/') + 1) + "88888888");
+        assertReports(m, "qzeros word 0: expected 0x77777777, actual 0x88888888");
+    }
+
+    @Test
+    @DisplayName("a scaled code off by one is a mismatch that names the element; GGUF's sign choice is pinned")
+    void scaledCodeOffByOne() throws Exception {
+        String file = "scaled/scaled_gguf_q4_0_gguf.json";
+        int tcId = find(file, "GGUF_AMAX_SIGN", "1x32, the largest magnitude twice, -8 first");
+        ScaledQuantizeTest t = (ScaledQuantizeTest) files.get(file).tests().get(tcId - 1);
+        assertEquals("003c", t.scales(), "d = -8/-8 = 1.0 (fp16 0x3c00)");
+        // -8 -> code 0, +8 -> 15 (7, clamped), element 2 is +1 -> code 9 (with the implicit zero 8); the bug writes 10
+        assertEquals("000f09", t.codes().substring(0, 6));
+        Verifier.Mismatch m = plant(file, tcId, a -> a.substring(0, 4) + "0a" + a.substring(6));
+        assertReports(m, "codes of element 2 (row 0, col 2): expected 09, actual 0a");
     }
 
     @Test
