@@ -1,0 +1,42 @@
+package org.lowbit.conformance.run;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.lowbit.conformance.target.Operation;
+
+/**
+ * What one conformance run does.
+ *
+ * @param targetSpec     the target: {@code reference}, {@code cpu-vector}, {@code cuda}, {@code process:COMMAND}
+ * @param formats        format ids to keep (element, block or scaled); empty keeps every claimed format
+ * @param profiles       profile ids to keep; empty keeps every claimed profile
+ * @param operations     operations to keep; empty keeps every claimed operation
+ * @param level          how much to run
+ * @param vectorsDir     the golden set (a missing or unreadable corpus is a FAIL, never a skip)
+ * @param reportDir      where reports go (JUnit XML, Allure results, matrix JSON and Markdown), or empty
+ * @param shard          the slice of the run
+ * @param requestTimeout the longest a target may take to answer one request (then TIMEOUT)
+ * @param seed           the seed of the property tests (SplitMix64)
+ * @param waivers        a waivers file, or empty
+ * @param progress       progress for a terminal
+ */
+public record RunOptions(String targetSpec, Set<String> formats, Set<String> profiles, Set<Operation> operations,
+                         Level level, Path vectorsDir, Optional<Path> reportDir, Shard shard, Duration requestTimeout,
+                         long seed, Optional<Path> waivers, ProgressListener progress) {
+    public RunOptions {
+        Objects.requireNonNull(targetSpec, "targetSpec");
+        formats = Set.copyOf(formats);
+        profiles = Set.copyOf(profiles);
+        operations = Set.copyOf(operations);
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(vectorsDir, "vectorsDir");
+        Objects.requireNonNull(reportDir, "reportDir");
+        Objects.requireNonNull(shard, "shard");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(waivers, "waivers");
+        Objects.requireNonNull(progress, "progress");
+    }
+}
