@@ -33,6 +33,34 @@ public final class ResultMatrix {
         return cells.values().stream().allMatch(c -> c.entrySet().stream().noneMatch(e -> e.getKey().failsRun() && e.getValue() > 0));
     }
 
+    /** The JSON form above, canonical (cells sorted, 2-space indent, final newline). */
+    public String toJson(String suiteVersion, Shard shard) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** A Markdown table: one row per cell, a column per outcome, and a last line that says PASS or FAIL. */
+    public String toMarkdown() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /**
+     * Parses the JSON form.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static ResultMatrix fromJson(String json) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** The sum of several matrices (the shards of one run, or runs of several targets). */
+    public static ResultMatrix merge(java.util.List<ResultMatrix> parts) {
+        ResultMatrix sum = new ResultMatrix();
+        for (ResultMatrix part : parts) {
+            part.cells().forEach((key, counts) -> counts.forEach((outcome, n) -> sum.add(key, outcome, n)));
+        }
+        return sum;
+    }
+
     private static EnumMap<Outcome, Long> zeros() {
         EnumMap<Outcome, Long> m = new EnumMap<>(Outcome.class);
         for (Outcome o : Outcome.values()) {

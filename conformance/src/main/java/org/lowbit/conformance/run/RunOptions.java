@@ -20,12 +20,14 @@ import org.lowbit.conformance.target.Operation;
  * @param shard          the slice of the run
  * @param requestTimeout the longest a target may take to answer one request (then TIMEOUT)
  * @param seed           the seed of the property tests (SplitMix64)
+ * @param only           case ids (or globs over them, e.g. {@code quantize_mxfp4_ocp-mx-1.0.json#17}) to keep;
+ *                       empty keeps every case. The reproduce commands of failures use it.
  * @param waivers        a waivers file, or empty
  * @param progress       progress for a terminal
  */
 public record RunOptions(String targetSpec, Set<String> formats, Set<String> profiles, Set<Operation> operations,
                          Level level, Path vectorsDir, Optional<Path> reportDir, Shard shard, Duration requestTimeout,
-                         long seed, Optional<Path> waivers, ProgressListener progress) {
+                         long seed, Set<String> only, Optional<Path> waivers, ProgressListener progress) {
     public RunOptions {
         Objects.requireNonNull(targetSpec, "targetSpec");
         formats = Set.copyOf(formats);
@@ -36,6 +38,7 @@ public record RunOptions(String targetSpec, Set<String> formats, Set<String> pro
         Objects.requireNonNull(reportDir, "reportDir");
         Objects.requireNonNull(shard, "shard");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        only = Set.copyOf(only);
         Objects.requireNonNull(waivers, "waivers");
         Objects.requireNonNull(progress, "progress");
     }
