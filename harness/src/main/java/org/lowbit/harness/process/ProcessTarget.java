@@ -389,8 +389,8 @@ public final class ProcessTarget implements Target {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        String s = String.format(Locale.ROOT, "; the target (pid %d) %s (killed now if running); %s", c.pid(),
-                c.exitDescription(), c.stderrTail());
+        String state = c.isAlive() ? "was still running; killed it" : c.exitDescription();
+        String s = String.format(Locale.ROOT, "; the target (pid %d) %s; %s", c.pid(), state, c.stderrTail());
         discardChild();
         return s;
     }
