@@ -66,6 +66,16 @@ public final class ProcessTarget implements Target {
      * @param exitGrace      how long {@link #close()} waits after {@code bye} before killing
      */
     public ProcessTarget(List<String> command, Duration requestTimeout, Duration exitGrace) {
+        this("process:" + String.join(" ", command), command, requestTimeout, exitGrace);
+    }
+
+    /**
+     * @param name           the name in reports, e.g. {@code process:./my-kernel --fast} as the user wrote it
+     * @param command        the executable and its arguments
+     * @param requestTimeout how long one request (and the handshake) may take
+     * @param exitGrace      how long {@link #close()} waits after {@code bye} before killing
+     */
+    public ProcessTarget(String name, List<String> command, Duration requestTimeout, Duration exitGrace) {
         this.command = List.copyOf(command);
         if (this.command.isEmpty()) {
             throw new IllegalArgumentException("process target needs a command");
@@ -75,7 +85,7 @@ public final class ProcessTarget implements Target {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
         }
-        this.name = "process:" + String.join(" ", this.command);
+        this.name = Objects.requireNonNull(name, "name");
     }
 
     @Override
@@ -324,6 +334,11 @@ public final class ProcessTarget implements Target {
 
     private void checkId(Frame reply, long id, String what) throws TargetException {
         long got = reply.header().get("id").asLong();
+        if (got == -1 && reply.type().equals("error")) {
+            // id -1: the target could not read the request's frame at all (PROTOCOL.md §4.8)
+            throw malformed(what, "the target could not read the request: " + reply.header().path("code").asText("")
+                    + " " + reply.header().path("message").asText(""));
+        }
         if (got != id) {
             throw malformed(what, "the answer carries id " + got + ", expected " + id);
         }

@@ -28,6 +28,7 @@ public final class ProcessTargetProvider implements TargetProvider {
 
     @Override
     public Target open(String argument, Duration requestTimeout) {
-        return new ProcessTarget(CommandWords.split(argument), requestTimeout, ProcessTarget.DEFAULT_EXIT_GRACE);
+        return new ProcessTarget("process:" + argument.strip(), CommandWords.split(argument), requestTimeout,
+                ProcessTarget.DEFAULT_EXIT_GRACE);
     }
 }
