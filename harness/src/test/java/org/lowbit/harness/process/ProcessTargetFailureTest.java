@@ -33,7 +33,8 @@ import org.lowbit.spec.SplitMix64;
  */
 class ProcessTargetFailureTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** Short, but room for python3 to import numpy on a loaded machine (the handshake counts as a request). */
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private final ReferenceTarget reference = new ReferenceTarget();
 
     @AfterEach
@@ -51,7 +52,7 @@ class ProcessTargetFailureTest {
         return Stream.of(
                 Arguments.of("segfault", TargetException.Crashed.class, "killed by signal 11 (SIGSEGV)"),
                 Arguments.of("exit", TargetException.Crashed.class, "exited with status 3"),
-                Arguments.of("sleep", TargetException.TimedOut.class, "no answer to request 2 (quantize) within 2 s; killed it"),
+                Arguments.of("sleep", TargetException.TimedOut.class, "no answer to request 2 (quantize) within 3 s; killed it"),
                 Arguments.of("half-frame", TargetException.Malformed.class, "short frame"),
                 Arguments.of("garbage", TargetException.Malformed.class, "bad magic"),
                 Arguments.of("bad-json", TargetException.Malformed.class, "the header is not JSON"),
@@ -122,7 +123,8 @@ class ProcessTargetFailureTest {
     void programThatExitsAtOnce() throws Exception {
         try (var target = Targets.open("process:true", TIMEOUT)) {
             TargetException e = assertThrows(TargetException.Crashed.class, target::manifest);
-            assertTrue(e.getMessage().contains("closed its stdout during the handshake (hello) and exited with status 0"), e.getMessage());
+            // It may exit before or after the harness writes hello: either its stdin or its stdout closes first.
+            assertTrue(e.getMessage().contains("during the handshake (hello) and exited with status 0"), e.getMessage());
         }
         try (var target = Targets.open("process:./no/such/program --flag", TIMEOUT)) {
             TargetException e = assertThrows(TargetException.Crashed.class, target::manifest);
