@@ -141,11 +141,11 @@ public final class FrameCodec {
     }
 
     private static byte[] readFully(InputStream in, int n, String what) throws IOException, BadFrameException {
-        byte[] b = new byte[n];
-        int got = in.readNBytes(b, 0, n);
-        if (got < n) {
+        // readNBytes(int) grows its buffer as bytes arrive, so a lying prefix cannot make us allocate 1 GiB
+        byte[] b = in.readNBytes(n);
+        if (b.length < n) {
             throw new BadFrameException(String.format(Locale.ROOT,
-                    "short frame: the prefix announced a %d-byte %s, the stream ended after %d", n, what, got));
+                    "short frame: the prefix announced a %d-byte %s, the stream ended after %d", n, what, b.length));
         }
         return b;
     }

@@ -230,7 +230,11 @@ class ExampleTargetsTest {
     private static void agree(String where, Call expected, Call actual) throws TargetException {
         String want = outcome(expected);
         String got = outcome(actual);
-        assertEquals(want, got, where);
+        int at = 0;
+        while (at < Math.min(want.length(), got.length()) && want.charAt(at) == got.charAt(at)) {
+            at++;
+        }
+        assertEquals(want, got, where + ": first difference at byte " + at / 2);
     }
 
     private static String outcome(Call call) throws TargetException {
