@@ -138,12 +138,18 @@ final class AllureReport {
      * @throws GeneratorException when the generator is missing, fails, or makes no {@code index.html}
      */
     static Path generate(Path generatorHome, Path results, Path report) throws IOException, InterruptedException {
+        return generate(generatorHome, List.of(results), report);
+    }
+
+    /** As {@link #generate(Path, Path, Path)}, with the results of several runs (the shards of one) in one report. */
+    static Path generate(Path generatorHome, List<Path> results, Path report) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = generatorHome.resolve("lib") + File.separator + "*" + File.pathSeparator
                 + generatorHome.resolve("lib").resolve("config");
-        List<String> command = List.of(java, "-cp", classPath, "io.qameta.allure.CommandLine",
-                "generate", results.toString(), "-o", report.toString(), "--clean");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "io.qameta.allure.CommandLine", "generate"));
+        results.forEach(r -> command.add(r.toString()));
+        command.addAll(List.of("-o", report.toString(), "--clean"));
         Path log = Files.createTempFile("lowbit-allure-", ".log");
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -47,11 +47,19 @@ final class ConformMergeCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Write the merged matrix.json and matrix.md here.")
     Path reportDir;
 
+    @Option(names = "--html", description = "Also make one Allure HTML report, DIR/allure-report/index.html, from the"
+                                           + " allure-results of every input directory (needs --report).")
+    boolean html;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (html && reportDir == null) {
+            throw new CliException("--html needs --report DIR (the HTML report goes to DIR/allure-report)");
+        }
         List<Path> files = new ArrayList<>();
+        List<Path> allureResults = new ArrayList<>();
         Map<Path, Path> seen = new HashMap<>();
         for (Path input : inputs) {
             Path file = Files.isDirectory(input) ? input.resolve("matrix.json") : input;
@@ -65,6 +73,21 @@ final class ConformMergeCommand implements Callable<Integer> {
                 throw new CliException("merge: " + file + " is given twice (also as " + earlier + ")");
             }
             files.add(file);
+            if (Files.isDirectory(input.resolve("allure-results"))) {
+                allureResults.add(input.resolve("allure-results"));
+            }
+        }
+        if (html && allureResults.isEmpty()) {
+            throw new CliException("--html: no input directory holds allure-results/ (give the shards' --report directories)");
+        }
+        Path allureHome = null;
+        if (html) {
+            try {
+                allureHome = AllureReport.generatorHome();
+            } catch (AllureReport.GeneratorException e) {
+                err.println("lowbit: error: " + e.getMessage());
+                return ExitCode.INTERNAL_ERROR;
+            }
         }
 
         List<ResultMatrix.Parsed> parts = new ArrayList<>();
@@ -91,6 +114,15 @@ final class ConformMergeCommand implements Callable<Integer> {
                     new BinaryFiles.Output("--report", reportDir.resolve("matrix.json"),
                             merged.toJson(parts.getFirst().suiteVersion(), Shard.ALL).getBytes(UTF_8)),
                     new BinaryFiles.Output("--report", reportDir.resolve("matrix.md"), markdown.getBytes(UTF_8))));
+            if (html) {
+                try {
+                    Path index = AllureReport.generate(allureHome, allureResults, reportDir.resolve("allure-report"));
+                    err.println("lowbit: Allure report: " + index);
+                } catch (AllureReport.GeneratorException e) {
+                    err.println("lowbit: error: " + e.getMessage());
+                    return ExitCode.INTERNAL_ERROR;
+                }
+            }
         }
         if (merged.isEmpty()) {
             err.println("lowbit: conform merge: the merged matrix is empty: no case ran");

@@ -58,6 +58,39 @@ class AllureReportTest {
     }
 
     @Test
+    @Tag("slow")
+    @DisplayName("conform merge --html makes one Allure report from the allure-results of every shard (slow: ~3 s)")
+    void mergeGeneratesOneReport() throws IOException {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("conform", "merge"));
+        for (int i = 1; i <= 2; i++) {
+            Path shard = Files.createDirectories(dir.resolve("shard-" + i + "/allure-results"));
+            String uuid = "6f1c9d0e-0000-4000-8000-00000000000" + i;
+            Files.writeString(shard.resolve(uuid + "-result.json"),
+                    RESULT.replace("6f1c9d0e-0000-4000-8000-000000000001", uuid).replace("#3", "#" + (10 + i)));
+            Files.writeString(shard.resolveSibling("matrix.json"), ResultMatrixFiles.shard(i + "/2"));
+            args.add(shard.getParent().toString());
+        }
+        Path merged = dir.resolve("merged");
+        args.addAll(java.util.List.of("--report", merged.toString(), "--html"));
+        CliRun run = CliRun.lowbit(args.toArray(String[]::new));
+        assertEquals(ExitCode.OK, run.exitCode(), run.err());
+        String suites = Files.readString(merged.resolve("allure-report/data/suites.json"));
+        assertTrue(suites.contains("decode_fp4_e2m1.json#11") && suites.contains("decode_fp4_e2m1.json#12"), suites);
+        assertTrue(Files.exists(merged.resolve("matrix.md")));
+    }
+
+    /** A one-cell matrix.json of one shard, in the documented schema. */
+    static final class ResultMatrixFiles {
+        static String shard(String shard) {
+            return """
+                   {"schema": "lowbit-matrix-v1", "suiteVersion": "0.2.0", "shard": "%s", "cells": [
+                    {"target": "reference", "operation": "decode", "format": "fp4_e2m1", "profile": "none",
+                     "counts": {"PASS": 8, "FAIL": 0, "ACCEPTABLE_VARIANT": 0, "NOT_SUPPORTED": 0, "CRASH": 0, "TIMEOUT": 0, "WAIVED": 0}}]}
+                   """.formatted(shard);
+        }
+    }
+
+    @Test
     @DisplayName("a generator home without the generator's jars is refused, naming where it looked")
     void missingGenerator() {
         String before = System.getProperty(AllureReport.HOME_PROPERTY);

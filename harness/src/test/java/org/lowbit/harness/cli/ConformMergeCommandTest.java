@@ -110,6 +110,15 @@ class ConformMergeCommandTest {
     }
 
     @Test
+    @DisplayName("merge --html needs --report, and input directories that hold allure-results/")
+    void htmlNeedsResults() throws IOException {
+        Path a = shard("s1", "1/1", 5, 0);
+        lowbit("conform", "merge", a.toString(), "--html").assertBadInput("--html needs --report DIR");
+        lowbit("conform", "merge", a.toString(), "--html", "--report", dir.resolve("m").toString())
+                .assertBadInput("--html: no input directory holds allure-results/");
+    }
+
+    @Test
     @DisplayName("merge of matrices with no cells fails: nothing ran")
     void emptyMerge() throws IOException {
         Path a = shard("e", "1/1", "0.2.0", "");
