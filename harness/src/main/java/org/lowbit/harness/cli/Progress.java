@@ -111,11 +111,19 @@ final class Progress implements ProgressListener {
         return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec) : String.format(Locale.ROOT, "%d:%02d", m, sec);
     }
 
+    /** Set by the launcher, whose stderr filter makes the JVM's own stderr a pipe: {@code true} or {@code false}. */
+    static final String TERMINAL_PROPERTY = "lowbit.stderr.terminal";
+
     /**
-     * Whether this process's stderr is a terminal: {@code isatty(2)} through the FFM API where native access is
-     * enabled (the launcher enables it), else {@link Console#isTerminal()} (which asks about stdin and stdout).
+     * Whether stderr is a terminal: {@code -Dlowbit.stderr.terminal} where the launcher set it, else
+     * {@code isatty(2)} through the FFM API where native access is enabled, else {@link Console#isTerminal()}
+     * (which asks about stdin and stdout).
      */
     static boolean stderrIsTerminal() {
+        String told = System.getProperty(TERMINAL_PROPERTY);
+        if (told != null) {
+            return Boolean.parseBoolean(told);
+        }
         if (Progress.class.getModule().isNativeAccessEnabled()) {
             try {
                 Linker linker = Linker.nativeLinker();

@@ -31,6 +31,24 @@ class ProgressTest {
     }
 
     @Test
+    @DisplayName("the launcher's -Dlowbit.stderr.terminal decides (its stderr filter makes the JVM's stderr a pipe)")
+    void launcherDecides() {
+        String before = System.getProperty(Progress.TERMINAL_PROPERTY);
+        try {
+            System.setProperty(Progress.TERMINAL_PROPERTY, "true");
+            assertTrue(Progress.stderrIsTerminal());
+            System.setProperty(Progress.TERMINAL_PROPERTY, "false");
+            assertFalse(Progress.stderrIsTerminal());
+            System.clearProperty(Progress.TERMINAL_PROPERTY);
+            assertFalse(Progress.stderrIsTerminal(), "under the test runner stderr is not a terminal");
+        } finally {
+            if (before != null) {
+                System.setProperty(Progress.TERMINAL_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("the line: elapsed, done/total with percent, and time left = elapsed × remaining / done")
     void lineText() {
         // 25 of 100 done in 10 s: 75 remain at 2.5 cases/s, 30 s left
