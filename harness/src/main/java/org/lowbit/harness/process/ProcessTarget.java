@@ -301,8 +301,11 @@ public final class ProcessTarget implements Target {
         checkId(reply, 0, what);
         if (reply.type().equals("error")) {
             TargetException e = errorAnswer(reply, what);
+            if (e instanceof TargetException.Rejected) {
+                e = malformed(what, "the target refused the handshake: " + e.getMessage());
+            }
             discardChild();
-            throw e instanceof TargetException.NotSupported n ? n : malformed(what, e.getMessage());
+            throw e;
         }
         if (!reply.type().equals("manifest")) {
             throw malformed(what, "the answer's type is '" + reply.type() + "', expected 'manifest'");
