@@ -59,11 +59,11 @@ final class ExampleTargets {
         return new ProcessTarget(List.of("python3", pythonScript().toString()), timeout, ProcessTarget.DEFAULT_EXIT_GRACE);
     }
 
-    /** A target that serves like the Python example but misbehaves as {@code mode} (misbehave.py). */
+    /** A target that passes requests to the C example but misbehaves as {@code mode} (misbehave.py, python3 only). */
     static ProcessTarget misbehaving(String mode, String when, Duration timeout) {
-        requirePythonWithNumpy();
-        List<String> command = new ArrayList<>(List.of("python3", misbehaveScript().toString(),
-                pythonScript().getParent().toString(), mode, when));
+        Path real = buildC("lowbit-example-c", "lowbit-example-c");
+        run(List.of("python3", "-c", "import ctypes, json, struct, subprocess"), "the misbehaving targets need python3");
+        List<String> command = new ArrayList<>(List.of("python3", misbehaveScript().toString(), mode, when, real.toString()));
         return new ProcessTarget(command, timeout, Duration.ofSeconds(1));
     }
 

@@ -33,8 +33,8 @@ import org.lowbit.spec.SplitMix64;
  */
 class ProcessTargetFailureTest {
 
-    /** Short, but room for python3 to import numpy on a loaded machine (the handshake counts as a request). */
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** Short, but room for python3 to start on a loaded machine (the handshake counts as a request). */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private final ReferenceTarget reference = new ReferenceTarget();
 
     @AfterEach
@@ -52,7 +52,7 @@ class ProcessTargetFailureTest {
         return Stream.of(
                 Arguments.of("segfault", TargetException.Crashed.class, "killed by signal 11 (SIGSEGV)"),
                 Arguments.of("exit", TargetException.Crashed.class, "exited with status 3"),
-                Arguments.of("sleep", TargetException.TimedOut.class, "no answer to request 2 (quantize) within 3 s; killed it"),
+                Arguments.of("sleep", TargetException.TimedOut.class, "no answer to request 2 (quantize) within 2 s; killed it"),
                 Arguments.of("half-frame", TargetException.Malformed.class, "short frame"),
                 Arguments.of("garbage", TargetException.Malformed.class, "bad magic"),
                 Arguments.of("bad-json", TargetException.Malformed.class, "the header is not JSON"),
