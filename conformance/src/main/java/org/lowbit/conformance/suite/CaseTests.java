@@ -46,6 +46,12 @@ final class CaseTests {
         }
         if (ctx.reporting()) {
             params.forEach(Allure::parameter);
+            String suite = name.contains("#") ? name.substring(0, name.indexOf('#')) : name;
+            Allure.getLifecycle().updateTestCase(t -> {
+                t.getLabels().removeIf(l -> l.getName().equals("suite") || l.getName().equals("parentSuite"));
+                t.getLabels().add(new io.qameta.allure.model.Label().setName("parentSuite").setValue(ctx.targetName()));
+                t.getLabels().add(new io.qameta.allure.model.Label().setName("suite").setValue(suite));
+            });
         }
         List<CaseResult> bad = new ArrayList<>();
         List<CaseResult> aborted = new ArrayList<>();

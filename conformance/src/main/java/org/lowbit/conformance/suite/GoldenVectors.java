@@ -143,7 +143,7 @@ final class GoldenVectors {
                 int index = i;
                 String id = caseId(t.tcId(), "");
                 cases++;
-                out.add(CaseTests.test(ctx, "tcId " + t.tcId(), CaseTests.params(ctx, g.format().id(), "none", "-"), () -> {
+                out.add(CaseTests.test(ctx, id, CaseTests.params(ctx, g.format().id(), "none", "-"), () -> {
                     ctx.exercise(unit);
                     return List.of(decodeVerdict(cell, id, g.format(), t, answers.get().get(index)));
                 }));
@@ -201,7 +201,7 @@ final class GoldenVectors {
                 int index = i;
                 String id = caseId(t.tcId(), "");
                 cases++;
-                out.add(CaseTests.test(ctx, "tcId " + t.tcId(), CaseTests.params(ctx, g.format().id(), g.profile().id(), "-"),
+                out.add(CaseTests.test(ctx, id, CaseTests.params(ctx, g.format().id(), g.profile().id(), "-"),
                         () -> {
                             ctx.exercise(unit);
                             return List.of(encodeVerdict(cell, id, g, t, answers.get().get(index)));
@@ -247,7 +247,7 @@ final class GoldenVectors {
                             continue;
                         }
                         cases++;
-                        tests.add(CaseTests.test(ctx, "tcId " + t.tcId(), CaseTests.params(ctx, format, profile, pair.id()),
+                        tests.add(CaseTests.test(ctx, id, CaseTests.params(ctx, format, profile, pair.id()),
                                 () -> List.of(quantizeVerdict(id, g, t, pair))));
                     }
                     if (!tests.isEmpty()) {
@@ -265,7 +265,7 @@ final class GoldenVectors {
                             continue;
                         }
                         cases++;
-                        tests.add(CaseTests.test(ctx, "tcId " + t.tcId(), CaseTests.params(ctx, format, profile, pair.id()),
+                        tests.add(CaseTests.test(ctx, id, CaseTests.params(ctx, format, profile, pair.id()),
                                 () -> List.of(convertedQuantizeVerdict(id, g, t, source, pair))));
                     }
                     if (!tests.isEmpty()) {
@@ -285,7 +285,7 @@ final class GoldenVectors {
                                 continue;
                             }
                             cases++;
-                            tests.add(CaseTests.test(ctx, "tcId " + t.tcId(), CaseTests.params(ctx, format, profile, pair.id()),
+                            tests.add(CaseTests.test(ctx, id, CaseTests.params(ctx, format, profile, pair.id()),
                                     () -> List.of(dequantizeVerdict(id, g, t, output, pair))));
                         }
                         if (!tests.isEmpty()) {
@@ -420,7 +420,7 @@ final class GoldenVectors {
                             continue;
                         }
                         cases++;
-                        tests.add(CaseTests.test(ctx, "tcId " + t.tcId(), CaseTests.params(ctx, format, profile, layout.id()),
+                        tests.add(CaseTests.test(ctx, id, CaseTests.params(ctx, format, profile, layout.id()),
                                 () -> List.of(scaledQuantizeVerdict(id, g, t, layout))));
                     }
                     if (!tests.isEmpty()) {
@@ -438,7 +438,7 @@ final class GoldenVectors {
                             continue;
                         }
                         cases++;
-                        tests.add(CaseTests.test(ctx, "tcId " + t.tcId(), CaseTests.params(ctx, format, profile, layout.id()),
+                        tests.add(CaseTests.test(ctx, id, CaseTests.params(ctx, format, profile, layout.id()),
                                 () -> List.of(convertedScaledVerdict(id, g, t, source, layout))));
                     }
                     if (!tests.isEmpty()) {
@@ -458,7 +458,7 @@ final class GoldenVectors {
                                 continue;
                             }
                             cases++;
-                            tests.add(CaseTests.test(ctx, "tcId " + t.tcId(), CaseTests.params(ctx, format, profile, layout.id()),
+                            tests.add(CaseTests.test(ctx, id, CaseTests.params(ctx, format, profile, layout.id()),
                                     () -> List.of(scaledDequantizeVerdict(id, g, t, output, layout))));
                         }
                         if (!tests.isEmpty()) {
