@@ -141,6 +141,25 @@ public final class BrokenTargets implements TargetProvider {
                     return out;
                 }
             };
+            case "nan-payload" -> new Broken(bug, claims(Operation.DECODE, "fp8_e4m3", Capability.NO_PROFILE)) {
+                @Override
+                public byte[] decode(DecodeRequest r) throws TargetException {
+                    byte[] out = super.decode(r);
+                    for (int i = 0; i < r.codes().length; i++) {
+                        if (Float.isNaN(Float.intBitsToFloat(LittleEndian.getInt(out, 4 * i)))) {
+                            LittleEndian.putInt(out, 4 * i, 0xFFC00001);
+                        }
+                    }
+                    return out;
+                }
+            };
+            case "short-answer" -> new Broken(bug, claims(Operation.DECODE, "fp4_e2m1", Capability.NO_PROFILE)) {
+                @Override
+                public byte[] decode(DecodeRequest r) throws TargetException {
+                    byte[] out = super.decode(r);
+                    return java.util.Arrays.copyOf(out, out.length - 1);
+                }
+            };
             case "crash-and-hang" -> new Broken(bug, claims(Operation.DECODE, "fp4_e2m1", Capability.NO_PROFILE)) {
                 @Override
                 public byte[] decode(DecodeRequest r) throws TargetException {

@@ -223,6 +223,24 @@ class BrokenTargetsTest {
     }
 
     @Test
+    void anotherNanPayloadIsAnAcceptableVariant() {
+        // decode: an expected NaN matches any NaN (FORMAT.md §5), reported as ACCEPTABLE_VARIANT, not FAIL
+        RunReport r = run("nan-payload", Set.of("fp8_e4m3"), Set.of(), Set.of(Operation.DECODE));
+        assertTrue(r.passed(), () -> "failures: " + failed(r));
+        long variants = r.matrix().cells().values().stream().mapToLong(m -> m.get(Outcome.ACCEPTABLE_VARIANT)).sum();
+        assertEquals(4, variants, "0x7f and 0xff, each in the vectors and in the sweep");
+    }
+
+    @Test
+    void aShortAnswerFails() {
+        RunReport r = run("short-answer", Set.of("fp4_e2m1"), Set.of(), Set.of(Operation.DECODE));
+        assertFalse(r.passed());
+        assertEquals(32, r.failures().size(), "every vector and every sweep input");
+        assertTrue(r.failures().stream().allMatch(f -> f.outcome() == Outcome.FAIL && f.message().contains("malformed")),
+                () -> r.failures().getFirst().message());
+    }
+
+    @Test
     void aClaimNoCaseExercisesFails(@TempDir Path corpus) throws Exception {
         // a corpus with the decode files only: the f32 scaled-quantize claim has no vector and no other test
         var all = org.lowbit.vectors.VectorSets.read(Runs.golden());
