@@ -1,0 +1,202 @@
+package org.lowbit.conformance.suite;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.lowbit.conformance.run.MatrixKey;
+import org.lowbit.conformance.run.Outcome;
+import org.lowbit.conformance.target.Capability;
+import org.lowbit.conformance.target.DecodeRequest;
+import org.lowbit.conformance.target.EncodeRequest;
+import org.lowbit.conformance.target.Operation;
+import org.lowbit.reference.ElementCodec;
+import org.lowbit.reference.exact.ExactCodec;
+import org.lowbit.reference.exact.ExactValue;
+import org.lowbit.reference.layout.LittleEndian;
+import org.lowbit.spec.ElementFormat;
+import org.lowbit.spec.ElementKnobs;
+import org.lowbit.spec.ElementProfile;
+import org.lowbit.spec.SourceFormat;
+
+/**
+ * The exhaustive element tests: every code of every claimed format decoded (against the exact oracle,
+ * {@link ExactCodec}), and every FP16 and BF16 bit pattern encoded into every claimed format × profile (against
+ * the reference codec, which the reference's own tests prove equal to the exact oracle on all of these inputs).
+ * All inputs of a sweep go to the target in one request; each input is a case.
+ */
+final class Sweeps {
+    private Sweeps() {}
+
+    /** Inputs per request when a whole sweep fails and is asked again in parts, to pin the failure down. */
+    static final int CHUNK = 4096;
+
+    static GoldenVectors.Plan plan(RunContext ctx) {
+        List<DynamicNode> nodes = new ArrayList<>();
+        long cases = 0;
+        List<DynamicNode> decode = new ArrayList<>();
+        for (Capability c : ctx.claimsOf(Operation.DECODE)) {
+            ElementFormat format = ElementFormat.byId(c.format());
+            int[] codes = kept(ctx, format.codeCount(), i -> decodeId(format, i));
+            if (codes.length == 0) {
+                continue;
+            }
+            cases += codes.length;
+            decode.add(DynamicTest.dynamicTest("decode every " + format + " code", () -> decodeSweep(ctx, format, codes)));
+        }
+        if (!decode.isEmpty()) {
+            nodes.add(DynamicContainer.dynamicContainer("decode every code", decode));
+        }
+        List<DynamicNode> encode = new ArrayList<>();
+        for (Capability c : ctx.claimsOf(Operation.ENCODE)) {
+            ElementFormat format = ElementFormat.byId(c.format());
+            ElementProfile profile = ElementProfile.byId(c.profile());
+            for (SourceFormat source : List.of(SourceFormat.BF16, SourceFormat.FP16)) {
+                if (!c.precisions().contains(source)) {
+                    continue;
+                }
+                int[] inputs = kept(ctx, 1 << 16, i -> encodeId(source, format, profile, i));
+                if (inputs.length == 0) {
+                    continue;
+                }
+                cases += inputs.length;
+                encode.add(DynamicTest.dynamicTest("encode every " + source + " pattern to " + format + " under " + profile,
+                        () -> encodeSweep(ctx, source, format, profile, inputs)));
+            }
+        }
+        if (!encode.isEmpty()) {
+            nodes.add(DynamicContainer.dynamicContainer("encode every 16-bit input", encode));
+        }
+        return new GoldenVectors.Plan(nodes, cases);
+    }
+
+    static String decodeId(ElementFormat format, int code) {
+        return String.format(Locale.ROOT, "sweep/decode/%s#0x%02x", format.id(), code);
+    }
+
+    static String encodeId(SourceFormat source, ElementFormat format, ElementProfile profile, int bits) {
+        return String.format(Locale.ROOT, "sweep/encode-%s/%s/%s#0x%04x", source.id(), format.id(), profile.id(), bits);
+    }
+
+    private static int[] kept(RunContext ctx, int n, java.util.function.IntFunction<String> id) {
+        if (ctx.filter().keepsAll()) {
+            return IntStream.range(0, n).toArray();
+        }
+        return IntStream.range(0, n).filter(i -> ctx.filter().keeps(id.apply(i))).toArray();
+    }
+
+    private static void decodeSweep(RunContext ctx, ElementFormat format, int[] codes) {
+        MatrixKey cell = ctx.cell(Operation.DECODE, format.id(), Capability.NO_PROFILE);
+        ctx.exercise(Claims.unit(Operation.DECODE, format.id(), Capability.NO_PROFILE, "", ""));
+        byte[] in = new byte[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            in[i] = (byte) codes[i];
+        }
+        List<Answer<byte[]>> answers = chunked(codes.length, 4, (from, to) ->
+                ctx.target().decode(new DecodeRequest(format, java.util.Arrays.copyOfRange(in, from, to))));
+        List<Verdict> bad = new ArrayList<>();
+        long passes = 0;
+        for (int i = 0; i < codes.length; i++) {
+            String id = decodeId(format, codes[i]);
+            String head = "target '" + ctx.targetName() + "', case " + id + " (exhaustive decode)\n  input: code "
+                          + FailureText.code(format, codes[i]);
+            Answer<byte[]> a = answers.get(i);
+            if (a instanceof Answer.Err<byte[]>(Throwable e)) {
+                bad.add(Verdict.of(cell, id, Answer.outcome(e), head + "\n  the target " + Answer.describe(e)));
+                continue;
+            }
+            int actual = LittleEndian.getInt(((Answer.Ok<byte[]>) a).value(), 0);
+            ExactValue expected = ExactCodec.decode(codes[i], format);
+            if (actual == ElementCodec.decodeToFloat32Bits(codes[i], format)) {
+                passes++;
+            } else if (expected.isValueOf(Float.intBitsToFloat(actual))) {
+                bad.add(Verdict.of(cell, id, Outcome.ACCEPTABLE_VARIANT, head + "\n  a NaN of another sign or payload"));
+            } else {
+                FailureText.Table t = new FailureText.Table();
+                t.add("value", "0", expected + " (exact)", FailureText.source(SourceFormat.FP32, actual));
+                bad.add(new Verdict(cell, id, Outcome.FAIL, head + "\n  expected vs actual:\n" + t, t.toString()));
+            }
+        }
+        CaseTests.finish(ctx, "decode every " + format + " code", CaseTests.params(ctx, format.id(), "none", "-"),
+                bad, cell, passes);
+    }
+
+    private static void encodeSweep(RunContext ctx, SourceFormat source, ElementFormat format, ElementProfile profile,
+                                    int[] inputs) {
+        MatrixKey cell = ctx.cell(Operation.ENCODE, format.id(), profile.id());
+        ctx.exercise(Claims.unit(Operation.ENCODE, format.id(), profile.id(), "source", source.id()));
+        ElementKnobs knobs = profile.knobsFor(format);
+        byte[] in = new byte[2 * inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            LittleEndian.putShort(in, 2 * i, (short) inputs[i]);
+        }
+        List<Answer<byte[]>> answers = chunked(inputs.length, 1, (from, to) -> ctx.target().encode(new EncodeRequest(format,
+                profile, knobs, source, java.util.Arrays.copyOfRange(in, 2 * from, 2 * to), new byte[0])));
+        List<Verdict> bad = new ArrayList<>();
+        long passes = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            int bits = inputs[i];
+            int expected = source == SourceFormat.BF16 ? ElementCodec.encodeBFloat16(bits, format, knobs)
+                                                       : ElementCodec.encodeFloat16(bits, format, knobs);
+            Answer<byte[]> a = answers.get(i);
+            if (a instanceof Answer.Ok<byte[]>(byte[] v) && (v[0] & 0xFF) == expected) {
+                passes++;
+                continue;
+            }
+            String id = encodeId(source, format, profile, bits);
+            String head = "target '" + ctx.targetName() + "', case " + id + " (exhaustive encode, " + knobs.rounding() + ", "
+                          + knobs.overflow() + ")\n  input: " + FailureText.source(source, bits);
+            if (a instanceof Answer.Err<byte[]>(Throwable e)) {
+                bad.add(Verdict.of(cell, id, Answer.outcome(e), head + "\n  the target " + Answer.describe(e)));
+                continue;
+            }
+            int actual = ((Answer.Ok<byte[]>) a).value()[0] & 0xFF;
+            FailureText.Table t = new FailureText.Table();
+            t.add("code", "0", FailureText.code(format, expected), FailureText.code(format, actual));
+            bad.add(new Verdict(cell, id, Outcome.FAIL, head + "\n  expected vs actual:\n" + t, t.toString()));
+        }
+        CaseTests.finish(ctx, "encode every " + source + " pattern to " + format + " under " + profile,
+                CaseTests.params(ctx, format.id(), profile.id(), "-"), bad, cell, passes);
+    }
+
+    @FunctionalInterface
+    interface RangeCall {
+        byte[] call(int from, int to) throws org.lowbit.conformance.target.TargetException;
+    }
+
+    /** One request for all n inputs; if it fails, requests of {@link #CHUNK}; an input shares its request's error. */
+    static List<Answer<byte[]>> chunked(int n, int bytesEach, RangeCall call) {
+        List<Answer<byte[]>> out = new ArrayList<>(n);
+        Answer<byte[]> whole = Answer.of(() -> call.call(0, n));
+        if (whole instanceof Answer.Ok<byte[]>(byte[] bytes) && bytes.length == n * bytesEach) {
+            split(bytes, bytesEach, out);
+            return out;
+        }
+        for (int from = 0; from < n; from += CHUNK) {
+            int f = from;
+            int to = Math.min(n, from + CHUNK);
+            Answer<byte[]> part = n <= CHUNK ? whole : Answer.of(() -> call.call(f, to));
+            if (part instanceof Answer.Ok<byte[]>(byte[] bytes) && bytes.length == (to - from) * bytesEach) {
+                split(bytes, bytesEach, out);
+                continue;
+            }
+            Answer<byte[]> err = part instanceof Answer.Err<byte[]> e ? e
+                    : new Answer.Err<>(new org.lowbit.conformance.target.TargetException.Malformed(String.format(Locale.ROOT,
+                    "answered %d bytes for %d inputs, expected %d", ((Answer.Ok<byte[]>) part).value().length, to - from,
+                    (to - from) * bytesEach)));
+            for (int i = from; i < to; i++) {
+                out.add(err);
+            }
+        }
+        return out;
+    }
+
+    private static void split(byte[] bytes, int each, List<Answer<byte[]>> out) {
+        for (int i = 0; i < bytes.length / each; i++) {
+            out.add(new Answer.Ok<>(java.util.Arrays.copyOfRange(bytes, i * each, (i + 1) * each)));
+        }
+    }
+}
