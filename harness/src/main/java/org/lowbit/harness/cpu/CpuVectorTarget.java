@@ -1,6 +1,5 @@
 package org.lowbit.harness.cpu;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -120,19 +119,17 @@ public final class CpuVectorTarget implements Target {
         int blocksPerRow = full + (tail == 0 ? 0 : 1);
         byte[] codes = new byte[r.count()];
         byte[] scales = new byte[rows * blocksPerRow];
-        MemorySegment in = MemorySegment.ofArray(r.input());
-        MemorySegment codeSegment = MemorySegment.ofArray(codes);
-        MemorySegment scaleSegment = MemorySegment.ofArray(scales);
+        byte[] in = r.input();
         SourceFormat source = r.source();
         if (tail == 0) {
             parallel.forEach((long) rows * full, MIN_BLOCKS_PER_THREAD, (from, to) ->
-                    kernels.quantize(plan, source, in, from * MxPlan.BLOCK, (int) (to - from), codeSegment, scaleSegment, from));
+                    kernels.quantize(plan, source, in, (int) from * MxPlan.BLOCK, (int) (to - from), codes, scales, (int) from));
         } else {
             BlockQuantizer tailQuantizer = BlockQuantizer.of(r.format(), r.knobs()).withRowLength(tail);
             parallel.forEach(rows, Math.max(1, MIN_BLOCKS_PER_THREAD / blocksPerRow), (from, to) -> {
                 for (long row = from; row < to; row++) {
                     long first = row * rowLength;
-                    kernels.quantize(plan, source, in, first, full, codeSegment, scaleSegment, row * blocksPerRow);
+                    kernels.quantize(plan, source, in, (int) first, full, codes, scales, (int) row * blocksPerRow);
                     QuantizedBlocks last = quantizeTail(tailQuantizer, source, r.input(), first + (long) full * MxPlan.BLOCK, tail);
                     scales[(int) (row * blocksPerRow + full)] = (byte) last.scaleCode(0);
                     for (int i = 0; i < tail; i++) {
@@ -211,17 +208,14 @@ public final class CpuVectorTarget implements Target {
             throw new TargetException.NotSupported("f64 output");
         }
         byte[] out = new byte[r.count() * output.bytes()];
-        MemorySegment codeSegment = MemorySegment.ofArray(codes);
-        MemorySegment scaleSegment = MemorySegment.ofArray(scales);
-        MemorySegment outSegment = MemorySegment.ofArray(out);
         if (tail == 0) {
             parallel.forEach((long) rows * full, MIN_BLOCKS_PER_THREAD, (from, to) ->
-                    kernels.dequantize(plan, output, codeSegment, from * MxPlan.BLOCK, (int) (to - from), scaleSegment, from, outSegment));
+                    kernels.dequantize(plan, output, codes, (int) from * MxPlan.BLOCK, (int) (to - from), scales, (int) from, out));
         } else {
             parallel.forEach(rows, Math.max(1, MIN_BLOCKS_PER_THREAD / blocksPerRow), (from, to) -> {
                 for (long row = from; row < to; row++) {
                     long first = row * rowLength;
-                    kernels.dequantize(plan, output, codeSegment, first, full, scaleSegment, row * blocksPerRow, outSegment);
+                    kernels.dequantize(plan, output, codes, (int) first, full, scales, (int) row * blocksPerRow, out);
                     int start = (int) (first + (long) full * MxPlan.BLOCK);
                     byte[] tailCodes = java.util.Arrays.copyOfRange(codes, start, start + tail);
                     QuantizedBlocks last = new QuantizedBlocks(r.format(), 1, tail,

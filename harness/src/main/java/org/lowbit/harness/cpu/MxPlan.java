@@ -106,6 +106,11 @@ public record MxPlan(BlockFormat format, BlockKnobs knobs, boolean integer, int 
                 || (knobs.tinyAmax() == TinyAmaxPolicy.FLUSH_SUBNORMAL_AMAX && amaxBits < 0x00800000);
     }
 
+    /** Whether some amax makes {@link #zeroesElements} true: ROUND_UP, or FLUSH_SUBNORMAL_AMAX. */
+    public boolean zeroesAnyElements() {
+        return knobs.scaleRule() == ScaleRule.ROUND_UP || knobs.tinyAmax() == TinyAmaxPolicy.FLUSH_SUBNORMAL_AMAX;
+    }
+
     private int dequantScaleBits(int amaxBits) {
         return Float.floatToRawIntBits(Float.intBitsToFloat(amaxBits) / (float) format.element().maxFinite());
     }

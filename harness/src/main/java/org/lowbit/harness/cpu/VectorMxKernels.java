@@ -1,12 +1,9 @@
 package org.lowbit.harness.cpu;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -19,26 +16,38 @@ import org.lowbit.spec.SourceFormat;
  *
  * <p>The species is fixed when the class loads, from the system property {@code lowbit.cpu.species}
  * (128, 256 or 512 bits; default the platform's preferred), so that the JIT sees a constant lane count.
+ * Values are read from and written to byte arrays as bytes reinterpreted as ints, which is little-endian
+ * because {@link CpuBackends} refuses this backend on a big-endian machine.
  *
  * <p>Per block: the amax is the lane-wise integer max of |x| over the block's vectors and one reduction;
  * the scale comes from {@link MxPlan#scaleCode}; the element codes are computed in every lane with integer
- * rounding (SPEC.md §3: the quotient x · 2^-s is exact in FP32 wherever the element grid can see it, so one
- * FP32 multiply by the power of two is safe), written with one narrow store per vector.
+ * rounding (SPEC.md §3). The quotient x · 2^-s is one FP32 multiply: it is exact wherever it is at least
+ * 2^-126, and below that every MX element grid rounds it to ±0 either way. Each hot loop is its own small
+ * method (FP32 in, float or integer elements) so that C2 inlines every Vector API call in it; BF16 and
+ * FP16 go through an FP32 scratch array a chunk at a time.
  */
 final class VectorMxKernels implements MxKernels {
 
     static final VectorSpecies<Integer> INT = intSpecies();
     static final VectorSpecies<Float> FLOAT = VectorSpecies.of(float.class, INT.vectorShape());
     static final int LANES = INT.length();
-    static final VectorSpecies<Short> SHORT = VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
-    /** Bytes of one vector's codes; a 4-lane species stores through the 64-bit byte shape with a mask. */
-    static final VectorSpecies<Byte> BYTE = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
-    static final VectorMask<Byte> CODE_LANES = BYTE.indexInRange(0, LANES);
-    static final boolean MASKED_CODES = BYTE.length() != LANES;
+    /** The bytes of one int vector. */
+    static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, INT.vectorShape());
+    /** One byte per int lane; a 4-lane species goes through the 64-bit byte shape with a mask. */
+    static final VectorSpecies<Byte> CODES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
+    /** The bytes of LANES 16-bit values. */
+    static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 16));
+    static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
+    static final VectorMask<Byte> CODE_LANES = CODES.indexInRange(0, LANES);
+    static final boolean MASKED_CODES = CODES.length() != LANES;
     static final int VECTORS_PER_BLOCK = MxPlan.BLOCK / LANES;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Blocks per chunk when a BF16/FP16 source or output goes through the FP32 scratch array. */
+    private static final int CHUNK_BLOCKS = 128;
 
     private static VectorSpecies<Integer> intSpecies() {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalStateException("the vector kernels read little-endian data as native ints");
+        }
         String width = System.getProperty(CpuBackends.SPECIES_PROPERTY, "");
         if (width.isEmpty()) {
             return IntVector.SPECIES_PREFERRED;
@@ -62,154 +71,339 @@ final class VectorMxKernels implements MxKernels {
     // Quantize
 
     @Override
-    public void quantize(MxPlan plan, SourceFormat source, MemorySegment in, long first, int blocks,
-                         MemorySegment codes, MemorySegment scales, long firstBlock) {
-        for (int b = 0; b < blocks; b++) {
-            long base = first + (long) b * MxPlan.BLOCK;
-            IntVector magnitudes = IntVector.zero(INT);
-            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
-                magnitudes = magnitudes.max(load(source, in, base + (long) v * LANES).and(0x7FFFFFFF));
-            }
-            int amax = magnitudes.reduceLanes(VectorOperators.MAX); // NaN and Inf patterns order above every finite
-            int scale;
-            if (amax >= 0x7F800000) {
-                scale = MxPlan.NAN_SCALE; // WHOLE_BLOCK_NAN: scale 0xFF, element codes 0
-                for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
-                    storeCodes(IntVector.zero(INT), codes, base + (long) v * LANES);
-                }
+    public void quantize(MxPlan plan, SourceFormat source, byte[] in, int first, int blocks, byte[] codes, byte[] scales,
+                         int firstBlock) {
+        if (source == SourceFormat.FP32) {
+            quantizeFloat32(plan, in, first, blocks, codes, first, scales, firstBlock);
+            return;
+        }
+        if (source == SourceFormat.FP64) {
+            throw new IllegalArgumentException("f64 is the exact oracle's input only");
+        }
+        byte[] scratch = new byte[CHUNK_BLOCKS * MxPlan.BLOCK * 4];
+        for (int done = 0; done < blocks; done += CHUNK_BLOCKS) {
+            int n = Math.min(CHUNK_BLOCKS, blocks - done);
+            int at = first + done * MxPlan.BLOCK;
+            if (source == SourceFormat.BF16) {
+                widenBFloat16(in, at, n * MxPlan.BLOCK, scratch);
             } else {
-                scale = plan.scaleCode(amax);
-                float divisor = plan.zeroesElements(amax) ? 0.0f : MxPlan.powerOfTwo(127 - scale); // x · 2^-s
-                for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
-                    long at = base + (long) v * LANES;
-                    IntVector y = load(source, in, at).reinterpretAsFloats().mul(divisor).reinterpretAsInts();
-                    storeCodes(encode(plan, y), codes, at);
-                }
+                widenFloat16(in, at, n * MxPlan.BLOCK, scratch);
             }
-            scales.set(ValueLayout.JAVA_BYTE, firstBlock + b, (byte) scale);
+            quantizeFloat32(plan, scratch, 0, n, codes, at, scales, firstBlock + done);
         }
     }
 
-    /** FP32 patterns of LANES source values from element {@code at}; BF16 and FP16 widen exactly. */
-    private static IntVector load(SourceFormat source, MemorySegment in, long at) {
-        return switch (source) {
-            case FP32 -> IntVector.fromMemorySegment(INT, in, at * 4, LE);
-            case BF16 -> ((IntVector) ShortVector.fromMemorySegment(SHORT, in, at * 2, LE)
-                    .convertShape(VectorOperators.S2I, INT, 0)).lanewise(VectorOperators.LSHL, 16);
-            case FP16 -> widenFloat16((IntVector) ShortVector.fromMemorySegment(SHORT, in, at * 2, LE)
-                    .convertShape(VectorOperators.S2I, INT, 0));
-            case FP64 -> throw new IllegalArgumentException("f64 is the exact oracle's input only");
-        };
-    }
-
-    /** binary16 to binary32, exactly: the magnitude shifted into place and rescaled by 2^112; Inf/NaN keep the payload. */
-    private static IntVector widenFloat16(IntVector h) {
-        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        IntVector magnitude = h.and(0x7FFF);
-        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        IntVector finite = shifted.reinterpretAsFloats().mul(MxPlan.powerOfTwo(112)).reinterpretAsInts();
-        IntVector special = shifted.or(0x7F800000);
-        return finite.blend(special, magnitude.compare(VectorOperators.GE, 0x7C00)).or(sign);
-    }
-
-    /** {@link MxPlan#encode} lane by lane. */
-    private static IntVector encode(MxPlan plan, IntVector y) {
-        int m = plan.mantissaBits();
-        IntVector a = y.and(0x7FFFFFFF);
-        IntVector e = a.lanewise(VectorOperators.LSHR, 23);
-        IntVector sig = a.and(0x7FFFFF).or(0x800000);
+    private static void quantizeFloat32(MxPlan plan, byte[] in, int first, int blocks, byte[] codes, int firstCode,
+                                        byte[] scales, int firstBlock) {
         if (plan.integer()) {
-            IntVector shift = IntVector.broadcast(INT, 150 - m).sub(e).min(25);
-            IntVector q = round(plan, sig, shift).min(plan.maxCode());
-            return q.blend(q.neg(), y.compare(VectorOperators.LT, 0)).and(0xFF);
+            quantizeToInteger(plan, in, first, blocks, codes, firstCode, scales, firstBlock);
+        } else {
+            quantizeToFloat(plan, in, first, blocks, codes, firstCode, scales, firstBlock);
         }
-        IntVector t = e.add(plan.bias() - 127);
-        IntVector tc = t.max(1);
-        IntVector shift = tc.sub(t).add(23 - m).min(25);
-        IntVector code = tc.sub(1).lanewise(VectorOperators.LSHL, m).add(round(plan, sig, shift)).min(plan.maxCode());
-        return code.or(y.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, plan.codeBits() - 1));
     }
 
-    /** sig / 2^shift rounded to an integer, ties to even (or away): shift is in [1, 25]. */
-    private static IntVector round(MxPlan plan, IntVector sig, IntVector shift) {
+    private static IntVector loadInts(byte[] in, int byteOffset) {
+        return ByteVector.fromArray(BYTES, in, byteOffset).reinterpretAsInts();
+    }
+
+    /** The block's largest |x| as an FP32 pattern (NaN and Inf patterns order above every finite value). */
+    private static int amax(byte[] in, int byteOffset) {
+        IntVector magnitudes = loadInts(in, byteOffset).and(0x7FFFFFFF);
+        for (int v = 1; v < VECTORS_PER_BLOCK; v++) {
+            magnitudes = magnitudes.max(loadInts(in, byteOffset + v * LANES * 4).and(0x7FFFFFFF));
+        }
+        return magnitudes.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** The divisor 2^-s of a finite block's scale code, or 0 when the knobs write every element as ±0. */
+    private static float divisor(MxPlan plan, int amax, int scale) {
+        return plan.zeroesElements(amax) ? 0.0f : MxPlan.powerOfTwo(127 - scale);
+    }
+
+    /**
+     * The scale code: FLOOR on a normal amax straight from its exponent field (OCP MX §6.3), every other case
+     * through {@link MxPlan#scaleCode}.
+     */
+    private static int scaleCode(MxPlan plan, boolean floor, int emax, int amax) {
+        if (floor && amax >= 0x00800000) {
+            return Math.max(0, Math.min(254, (amax >>> 23) - emax)); // shared_exp + 127, clamped to [-127, 127]
+        }
+        return plan.scaleCode(amax);
+    }
+
+    private static void quantizeToFloat(MxPlan plan, byte[] in, int first, int blocks, byte[] codes, int firstCode,
+                                        byte[] scales, int firstBlock) {
+        if (plan.roundHalfAway()) {
+            quantizeToFloatAway(plan, in, first, blocks, codes, firstCode, scales, firstBlock);
+            return;
+        }
+        int m = plan.mantissaBits();
+        int maxCode = plan.maxCode();
+        int signShift = plan.codeBits() - 1;
+        int minNormalBits = (128 - plan.bias()) << 23;              // 2^(1-bias), the element's smallest normal
+        float subnormalQuantum = MxPlan.powerOfTwo(24 - plan.bias() - m); // 2^23 quanta of 2^(1-bias-m)
+        int rebias = (127 - plan.bias()) << m;
+        boolean floor = plan.knobs().scaleRule() == org.lowbit.spec.ScaleRule.FLOOR;
+        boolean plain = !plan.zeroesAnyElements();
+        int emax = plan.format().element().emax();
+        for (int b = 0; b < blocks; b++) {
+            int base = (first + b * MxPlan.BLOCK) * 4;
+            int codeBase = firstCode + b * MxPlan.BLOCK;
+            int amax = amax(in, base);
+            if (amax >= 0x7F800000) { // WHOLE_BLOCK_NAN: scale 0xFF, element codes 0
+                java.util.Arrays.fill(codes, codeBase, codeBase + MxPlan.BLOCK, (byte) 0);
+                scales[firstBlock + b] = (byte) MxPlan.NAN_SCALE;
+                continue;
+            }
+            int scale = scaleCode(plan, floor, emax, amax);
+            float d = plain ? MxPlan.powerOfTwo(127 - scale) : divisor(plan, amax, scale);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector y = loadInts(in, base + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
+                IntVector a = y.and(0x7FFFFFFF);
+                // normal elements: ties-to-even on the FP32 pattern, then the exponent rebiased
+                IntVector normal = a.add(a.lanewise(VectorOperators.LSHR, 23 - m).and(1).add((1 << (22 - m)) - 1))
+                        .lanewise(VectorOperators.LSHR, 23 - m).sub(rebias);
+                // subnormal elements: FP32 addition rounds |y| to a multiple of the quantum (ties to even)
+                IntVector subnormal = a.reinterpretAsFloats().add(subnormalQuantum).reinterpretAsInts()
+                        .sub(Float.floatToRawIntBits(subnormalQuantum));
+                IntVector code = normal.blend(subnormal, a.compare(VectorOperators.LT, minNormalBits)).min(maxCode)
+                        .or(y.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, signShift));
+                storeCodes(code, codes, codeBase + v * LANES);
+            }
+            scales[firstBlock + b] = (byte) scale;
+        }
+    }
+
+    /** Float elements with ties away from zero (microxcaling): integer rounding with a shift per lane. */
+    private static void quantizeToFloatAway(MxPlan plan, byte[] in, int first, int blocks, byte[] codes, int firstCode,
+                                            byte[] scales, int firstBlock) {
+        int m = plan.mantissaBits();
+        int rebias = plan.bias() - 127;
+        int maxCode = plan.maxCode();
+        int signShift = plan.codeBits() - 1;
+        for (int b = 0; b < blocks; b++) {
+            int base = (first + b * MxPlan.BLOCK) * 4;
+            int codeBase = firstCode + b * MxPlan.BLOCK;
+            int amax = amax(in, base);
+            if (amax >= 0x7F800000) {
+                java.util.Arrays.fill(codes, codeBase, codeBase + MxPlan.BLOCK, (byte) 0);
+                scales[firstBlock + b] = (byte) MxPlan.NAN_SCALE;
+                continue;
+            }
+            int scale = plan.scaleCode(amax);
+            float d = divisor(plan, amax, scale);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector y = loadInts(in, base + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
+                storeCodes(encodeFloat(y, m, rebias, maxCode, signShift, true), codes, codeBase + v * LANES);
+            }
+            scales[firstBlock + b] = (byte) scale;
+        }
+    }
+
+    private static void quantizeToInteger(MxPlan plan, byte[] in, int first, int blocks, byte[] codes, int firstCode,
+                                          byte[] scales, int firstBlock) {
+        int fractionBits = plan.mantissaBits();
+        int maxCode = plan.maxCode();
+        boolean away = plan.roundHalfAway();
+        for (int b = 0; b < blocks; b++) {
+            int base = (first + b * MxPlan.BLOCK) * 4;
+            int codeBase = firstCode + b * MxPlan.BLOCK;
+            int amax = amax(in, base);
+            if (amax >= 0x7F800000) {
+                java.util.Arrays.fill(codes, codeBase, codeBase + MxPlan.BLOCK, (byte) 0);
+                scales[firstBlock + b] = (byte) MxPlan.NAN_SCALE;
+                continue;
+            }
+            int scale = plan.scaleCode(amax);
+            float d = divisor(plan, amax, scale);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector y = loadInts(in, base + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
+                storeCodes(encodeInteger(y, fractionBits, maxCode, away), codes, codeBase + v * LANES);
+            }
+            scales[firstBlock + b] = (byte) scale;
+        }
+    }
+
+    /** {@link MxPlan#encode} for a float element, lane by lane: RNE (or RNA) on the integer significand, saturating. */
+    private static IntVector encodeFloat(IntVector y, int m, int rebias, int maxCode, int signShift, boolean away) {
+        IntVector a = y.and(0x7FFFFFFF);
+        IntVector t = a.lanewise(VectorOperators.LSHR, 23).add(rebias);  // the element's biased exponent
+        IntVector tc = t.max(1);                                          // subnormals share exponent field 1
+        IntVector shift = tc.sub(t).add(23 - m).min(25);
+        IntVector sig = a.and(0x7FFFFF).or(0x800000);
+        IntVector code = tc.sub(1).lanewise(VectorOperators.LSHL, m).add(round(sig, shift, away)).min(maxCode);
+        return code.or(y.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, signShift));
+    }
+
+    /** {@link MxPlan#encode} for MXINT8: |y| · 2^fractionBits rounded, saturated, two's complement. */
+    private static IntVector encodeInteger(IntVector y, int fractionBits, int maxCode, boolean away) {
+        IntVector a = y.and(0x7FFFFFFF);
+        IntVector shift = IntVector.broadcast(INT, 150 - fractionBits).sub(a.lanewise(VectorOperators.LSHR, 23)).min(25);
+        IntVector q = round(a.and(0x7FFFFF).or(0x800000), shift, away).min(maxCode);
+        return q.blend(q.neg(), y.compare(VectorOperators.LT, 0)).and(0xFF);
+    }
+
+    /** sig / 2^shift rounded to an integer, ties to even (or away): shift is in [1, 25], sig below 2^24. */
+    private static IntVector round(IntVector sig, IntVector shift, boolean away) {
         IntVector half = IntVector.broadcast(INT, 1).lanewise(VectorOperators.LSHL, shift.sub(1));
-        IntVector bias = plan.roundHalfAway() ? half
-                : half.sub(1).add(sig.lanewise(VectorOperators.LSHR, shift).and(1));
+        IntVector bias = away ? half : half.sub(1).add(sig.lanewise(VectorOperators.LSHR, shift).and(1));
         return sig.add(bias).lanewise(VectorOperators.LSHR, shift);
     }
 
-    private static void storeCodes(IntVector codes, MemorySegment out, long at) {
-        ByteVector bytes = (ByteVector) codes.convertShape(VectorOperators.I2B, BYTE, 0);
+    private static void storeCodes(IntVector codes, byte[] out, int at) {
+        ByteVector bytes = (ByteVector) codes.convertShape(VectorOperators.I2B, CODES, 0);
         if (MASKED_CODES) {
-            bytes.intoMemorySegment(out, at, LE, CODE_LANES);
+            bytes.intoArray(out, at, CODE_LANES);
         } else {
-            bytes.intoMemorySegment(out, at, LE);
+            bytes.intoArray(out, at);
+        }
+    }
+
+    /** 16-bit patterns from element {@code first}, zero-extended into int lanes. */
+    private static IntVector loadHalves(byte[] in, int first) {
+        ByteVector bytes = ByteVector.fromArray(HALF_BYTES, in, first * 2);
+        return ((IntVector) bytes.reinterpretAsShorts().convertShape(VectorOperators.S2I, INT, 0)).and(0xFFFF);
+    }
+
+    /** BF16 patterns to FP32 patterns (the top half), {@code count} of them into {@code out} from 0. */
+    private static void widenBFloat16(byte[] in, int first, int count, byte[] out) {
+        for (int i = 0; i < count; i += LANES) {
+            loadHalves(in, first + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsBytes().intoArray(out, i * 4);
+        }
+    }
+
+    /**
+     * binary16 to binary32 patterns, exactly: the magnitude shifted into place and rescaled by 2^112 (normals
+     * and subnormals alike); Inf and NaN keep their payload.
+     */
+    private static void widenFloat16(byte[] in, int first, int count, byte[] out) {
+        for (int i = 0; i < count; i += LANES) {
+            IntVector h = loadHalves(in, first + i);
+            IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            IntVector magnitude = h.and(0x7FFF);
+            IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+            IntVector finite = shifted.reinterpretAsFloats().mul(MxPlan.powerOfTwo(112)).reinterpretAsInts();
+            IntVector special = shifted.or(0x7F800000);
+            finite.blend(special, magnitude.compare(VectorOperators.GE, 0x7C00)).or(sign)
+                    .reinterpretAsBytes().intoArray(out, i * 4);
         }
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Dequantize
+    // Dequantize: to FP32 in the hot loops; BF16 and FP16 are narrowed from an FP32 scratch array.
 
     @Override
-    public void dequantize(MxPlan plan, SourceFormat output, MemorySegment codes, long first, int blocks,
-                           MemorySegment scales, long firstBlock, MemorySegment out) {
-        for (int b = 0; b < blocks; b++) {
-            long base = first + (long) b * MxPlan.BLOCK;
-            int scale = scales.get(ValueLayout.JAVA_BYTE, firstBlock + b) & 0xFF;
-            float factor = MxPlan.powerOfTwo(scale - 127);
-            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
-                long at = base + (long) v * LANES;
-                IntVector bits = scale == MxPlan.NAN_SCALE ? IntVector.broadcast(INT, 0x7FC00000)
-                        : decode(plan, loadCodes(codes, at), factor);
-                store(output, bits, out, at);
+    public void dequantize(MxPlan plan, SourceFormat output, byte[] codes, int first, int blocks, byte[] scales,
+                           int firstBlock, byte[] out) {
+        if (output == SourceFormat.FP32) {
+            dequantizeToFloat32(plan, codes, first, blocks, scales, firstBlock, out, first);
+            return;
+        }
+        if (output == SourceFormat.FP64) {
+            throw new IllegalArgumentException("f64 output");
+        }
+        byte[] scratch = new byte[CHUNK_BLOCKS * MxPlan.BLOCK * 4];
+        for (int done = 0; done < blocks; done += CHUNK_BLOCKS) {
+            int n = Math.min(CHUNK_BLOCKS, blocks - done);
+            int at = first + done * MxPlan.BLOCK;
+            dequantizeToFloat32(plan, codes, at, n, scales, firstBlock + done, scratch, 0);
+            if (output == SourceFormat.BF16) {
+                narrowToBFloat16(scratch, n * MxPlan.BLOCK, out, at);
+            } else {
+                narrowToFloat16(scratch, n * MxPlan.BLOCK, out, at);
             }
         }
     }
 
-    private static IntVector loadCodes(MemorySegment codes, long at) {
-        ByteVector bytes = MASKED_CODES ? ByteVector.fromMemorySegment(BYTE, codes, at, LE, CODE_LANES)
-                : ByteVector.fromMemorySegment(BYTE, codes, at, LE);
-        return (IntVector) bytes.convertShape(VectorOperators.B2I, INT, 0); // sign-extended
+    private static void dequantizeToFloat32(MxPlan plan, byte[] codes, int first, int blocks, byte[] scales,
+                                            int firstBlock, byte[] out, int firstOut) {
+        if (plan.integer()) {
+            dequantizeInteger(plan, codes, first, blocks, scales, firstBlock, out, firstOut);
+        } else {
+            dequantizeFloat(plan, codes, first, blocks, scales, firstBlock, out, firstOut);
+        }
     }
 
     /**
-     * The FP32 patterns of P · 2^s: the element's exact value times the scale, one IEEE multiply (one
-     * rounding, as SPEC.md §8.7 asks). A float code is decoded by moving its magnitude into FP32's field
-     * and rescaling by 2^(127 - bias), exact for normals and subnormals alike.
+     * Float elements: a normal code's exponent and mantissa moved into FP32's fields and rebiased, a
+     * subnormal code's integer times its quantum, is the element's exact value (never an FP32 subnormal, which
+     * the CPU handles slowly); one IEEE multiply by 2^s then rounds P · X once
+     * (SPEC.md §8.7). NaN and Inf codes are blended in; a NaN scale makes the block's values +NaN.
      */
-    private static IntVector decode(MxPlan plan, IntVector signedCode, float factor) {
-        if (plan.integer()) {
-            return signedCode.convert(VectorOperators.I2F, 0).reinterpretAsFloats()
-                    .mul(MxPlan.powerOfTwo(-plan.mantissaBits())).mul(factor).reinterpretAsInts();
-        }
+    private static void dequantizeFloat(MxPlan plan, byte[] codes, int first, int blocks, byte[] scales,
+                                        int firstBlock, byte[] out, int firstOut) {
         int bits = plan.codeBits();
-        IntVector code = signedCode.and((1 << bits) - 1);
-        IntVector magnitude = code.and((1 << (bits - 1)) - 1);
-        IntVector sign = code.lanewise(VectorOperators.LSHR, bits - 1).lanewise(VectorOperators.LSHL, 31);
-        IntVector value = magnitude.lanewise(VectorOperators.LSHL, 23 - plan.mantissaBits()).reinterpretAsFloats()
-                .mul(MxPlan.powerOfTwo(127 - plan.bias())).mul(factor).reinterpretAsInts();
-        int nanFrom = plan.nanMagnitude();
-        if (nanFrom > 0) {
-            value = value.blend(IntVector.broadcast(INT, 0x7FC00000), magnitude.compare(VectorOperators.GE, nanFrom));
+        int codeMask = (1 << bits) - 1;
+        int magnitudeMask = (1 << (bits - 1)) - 1;
+        int fieldShift = 23 - plan.mantissaBits();
+        int rebias = (127 - plan.bias()) << 23;
+        int firstNormal = 1 << plan.mantissaBits();
+        float quantum = MxPlan.powerOfTwo(1 - plan.bias() - plan.mantissaBits());
+        int nanFrom = plan.nanMagnitude() > 0 ? plan.nanMagnitude() : Integer.MAX_VALUE;
+        int infinity = plan.infinityMagnitude() > 0 ? plan.infinityMagnitude() : Integer.MAX_VALUE;
+        for (int b = 0; b < blocks; b++) {
+            int codeBase = first + b * MxPlan.BLOCK;
+            int outBase = (firstOut + b * MxPlan.BLOCK) * 4;
+            int scale = scales[firstBlock + b] & 0xFF;
+            float factor = MxPlan.powerOfTwo(scale - 127);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector code = loadCodes(codes, codeBase + v * LANES).and(codeMask);
+                IntVector magnitude = code.and(magnitudeMask);
+                IntVector sign = code.lanewise(VectorOperators.LSHR, bits - 1).lanewise(VectorOperators.LSHL, 31);
+                // a normal code's fields moved into FP32's and rebiased; a subnormal code is its integer · quantum
+                IntVector normal = magnitude.lanewise(VectorOperators.LSHL, fieldShift).add(rebias);
+                IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(quantum).reinterpretAsInts();
+                IntVector value = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, firstNormal))
+                        .reinterpretAsFloats().mul(factor).reinterpretAsInts().or(sign);
+                value = value.blend(sign.or(0x7F800000), magnitude.compare(VectorOperators.EQ, infinity))
+                        .blend(sign.or(0x7FC00000), magnitude.compare(VectorOperators.GE, nanFrom));
+                if (scale == MxPlan.NAN_SCALE) { // every value +NaN (OCP MX §5.1)
+                    value = IntVector.broadcast(INT, 0x7FC00000);
+                }
+                value.reinterpretAsBytes().intoArray(out, outBase + v * LANES * 4);
+            }
         }
-        int infinity = plan.infinityMagnitude();
-        if (infinity > 0) {
-            value = value.blend(IntVector.broadcast(INT, 0x7F800000), magnitude.compare(VectorOperators.EQ, infinity));
-        }
-        return value.or(sign);
     }
 
-    private static void store(SourceFormat output, IntVector bits, MemorySegment out, long at) {
-        switch (output) {
-            case FP32 -> bits.intoMemorySegment(out, at * 4, LE);
-            case BF16 -> narrow(toBFloat16(bits)).intoMemorySegment(out, at * 2, LE);
-            case FP16 -> narrow(toFloat16(bits)).intoMemorySegment(out, at * 2, LE);
-            case FP64 -> throw new IllegalArgumentException("f64 output");
+    /** MXINT8: code · 2^-6 (exact) times 2^s, one rounding. */
+    private static void dequantizeInteger(MxPlan plan, byte[] codes, int first, int blocks, byte[] scales,
+                                          int firstBlock, byte[] out, int firstOut) {
+        float fraction = MxPlan.powerOfTwo(-plan.mantissaBits());
+        for (int b = 0; b < blocks; b++) {
+            int codeBase = first + b * MxPlan.BLOCK;
+            int outBase = (firstOut + b * MxPlan.BLOCK) * 4;
+            int scale = scales[firstBlock + b] & 0xFF;
+            float factor = MxPlan.powerOfTwo(scale - 127);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector value = scale == MxPlan.NAN_SCALE ? IntVector.broadcast(INT, 0x7FC00000)
+                        : ((FloatVector) loadCodes(codes, codeBase + v * LANES).convert(VectorOperators.I2F, 0))
+                                .mul(fraction).mul(factor).reinterpretAsInts();
+                value.reinterpretAsBytes().intoArray(out, outBase + v * LANES * 4);
+            }
         }
     }
 
-    private static ShortVector narrow(IntVector v) {
-        return (ShortVector) v.convertShape(VectorOperators.I2S, SHORT, 0);
+    private static IntVector loadCodes(byte[] codes, int at) {
+        ByteVector bytes = MASKED_CODES ? ByteVector.fromArray(CODES, codes, at, CODE_LANES)
+                : ByteVector.fromArray(CODES, codes, at);
+        return (IntVector) bytes.convertShape(VectorOperators.B2I, INT, 0); // sign-extended
+    }
+
+    private static void narrowToBFloat16(byte[] in, int count, byte[] out, int first) {
+        for (int i = 0; i < count; i += LANES) {
+            storeHalves(toBFloat16(loadInts(in, i * 4)), out, first + i);
+        }
+    }
+
+    private static void narrowToFloat16(byte[] in, int count, byte[] out, int first) {
+        for (int i = 0; i < count; i += LANES) {
+            storeHalves(toFloat16(loadInts(in, i * 4)), out, first + i);
+        }
+    }
+
+    /** The low 16 bits of every lane, as little-endian 16-bit values from element {@code first}. */
+    private static void storeHalves(IntVector v, byte[] out, int first) {
+        ((jdk.incubator.vector.ShortVector) v.convertShape(VectorOperators.I2S, SHORTS, 0)).reinterpretAsBytes().intoArray(out, first * 2);
     }
 
     /** FP32 to BF16, ties to even on the pattern; NaN (0x7FC00000 with a sign) and Inf map exactly. */
@@ -221,15 +415,11 @@ final class VectorMxKernels implements MxKernels {
     /** FP32 to binary16, ties to even, overflow to Inf; NaN to the quiet NaN with its sign. */
     private static IntVector toFloat16(IntVector f) {
         IntVector a = f.and(0x7FFFFFFF);
-        IntVector e = a.lanewise(VectorOperators.LSHR, 23);
-        IntVector sig = a.and(0x7FFFFF).or(0x800000);
-        IntVector t = e.sub(127 - 15);
+        IntVector t = a.lanewise(VectorOperators.LSHR, 23).sub(127 - 15);
         IntVector tc = t.max(1);
         IntVector shift = tc.sub(t).add(13).min(25);
-        IntVector half = IntVector.broadcast(INT, 1).lanewise(VectorOperators.LSHL, shift.sub(1));
-        IntVector rounded = sig.add(half.sub(1).add(sig.lanewise(VectorOperators.LSHR, shift).and(1)))
-                .lanewise(VectorOperators.LSHR, shift);
-        IntVector h = tc.sub(1).lanewise(VectorOperators.LSHL, 10).add(rounded).min(0x7C00);
+        IntVector sig = a.and(0x7FFFFF).or(0x800000);
+        IntVector h = tc.sub(1).lanewise(VectorOperators.LSHL, 10).add(round(sig, shift, false)).min(0x7C00);
         h = h.blend(IntVector.broadcast(INT, 0x7E00), a.compare(VectorOperators.GT, 0x7F800000));
         return h.or(f.lanewise(VectorOperators.LSHR, 16).and(0x8000));
     }
