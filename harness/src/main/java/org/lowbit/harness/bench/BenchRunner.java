@@ -25,7 +25,10 @@ public final class BenchRunner {
 
     /** One measured result. */
     public record Result(BenchCase benchCase, int threads, long elements, long bytes, double seconds, double copySeconds,
-                         long copyBytes, double scalarSeconds, int warmups, int repetitions) {
+                         long copyBytes, double scalarSeconds, int warmups, int repetitions, String clock,
+                         double wallSeconds, double copyWallSeconds) {
+        /** The wall-clock ratio to the copy, whatever {@link #clock} the gates use. */
+        public double wallRatioToCopy() { return (bytes / wallSeconds) / (copyBytes / copyWallSeconds); }
         public double gbPerSecond() { return bytes / seconds / 1e9; }
         public double elementsPerSecond() { return elements / seconds; }
         public double copyGbPerSecond() { return copyBytes / copySeconds / 1e9; }
@@ -77,11 +80,20 @@ public final class BenchRunner {
                 copy.run();
                 kernel.run();
             }
+            // one thread: the calling thread's CPU time, which a shared machine's scheduler does not inflate
+            // (the wall clock is kept too); several threads: the wall clock
+            boolean cpuClock = threads == 1 && THREADS.isCurrentThreadCpuTimeSupported();
             long[] kernelNanos = new long[repetitions];
             long[] copyNanos = new long[repetitions];
+            long[] kernelWall = new long[repetitions];
+            long[] copyWall = new long[repetitions];
             for (int i = 0; i < repetitions; i++) {
-                copyNanos[i] = time(copy);
-                kernelNanos[i] = time(kernel);
+                long[] c = time(copy);
+                long[] k = time(kernel);
+                copyWall[i] = c[0];
+                kernelWall[i] = k[0];
+                copyNanos[i] = cpuClock ? c[1] : c[0];
+                kernelNanos[i] = cpuClock ? k[1] : k[0];
             }
             double scalarSeconds = Double.NaN;
             if (scalarBaseline) {
@@ -89,18 +101,25 @@ public final class BenchRunner {
                         ? () -> scalar.quantize(plan, precision, values, 0, blocks, codes, scales, 0)
                         : () -> scalar.dequantize(plan, precision, codes, 0, blocks, scales, 0, values);
                 reference.run(); // one warm-up: the reference is slow
-                long[] scalarNanos = {time(reference), time(reference), time(reference)};
+                long[] scalarNanos = {time(reference)[cpuClock ? 1 : 0], time(reference)[cpuClock ? 1 : 0],
+                                      time(reference)[cpuClock ? 1 : 0]};
                 scalarSeconds = median(scalarNanos) / 1e9;
             }
             return new Result(benchCase, threads, elements, benchCase.bytesMoved(elements), median(kernelNanos) / 1e9,
-                    median(copyNanos) / 1e9, 2 * copyLength, scalarSeconds, warmups, repetitions);
+                    median(copyNanos) / 1e9, 2L * copyLength, scalarSeconds, warmups, repetitions,
+                    cpuClock ? "thread-cpu" : "wall", median(kernelWall) / 1e9, median(copyWall) / 1e9);
         }
     }
 
-    private static long time(Runnable r) {
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** {wall nanoseconds, this thread's CPU nanoseconds}. */
+    private static long[] time(Runnable r) {
+        long cpu = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         r.run();
-        return System.nanoTime() - start;
+        long wall = System.nanoTime() - start;
+        return new long[] {wall, THREADS.getCurrentThreadCpuTime() - cpu};
     }
 
     private static double median(long[] nanos) {

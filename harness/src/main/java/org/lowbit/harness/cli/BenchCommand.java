@@ -63,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Warm-up runs per benchmark (default ${DEFAULT-VALUE}).")
     int warmups;
 
+    @Option(names = "--only", paramLabel = "TEXT",
+            description = "Run only the benchmarks whose name contains TEXT (gates of the others then fail).")
+    String only;
+
     @Option(names = "--all", description = "Also time bf16 and f16 sources and outputs and the other MX formats.")
     boolean all;
 
@@ -118,7 +122,10 @@ final class BenchCommand implements Callable<Integer> {
         for (boolean quantize : new boolean[] {true, false}) {
             for (BlockFormat f : formats) {
                 for (SourceFormat p : precisions) {
-                    cases.add(new BenchCase(quantize, f, p));
+                    BenchCase c = new BenchCase(quantize, f, p);
+                    if (only == null || c.name().contains(only)) {
+                        cases.add(c);
+                    }
                 }
             }
         }

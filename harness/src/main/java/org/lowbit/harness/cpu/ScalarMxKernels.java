@@ -19,6 +19,9 @@ final class ScalarMxKernels implements MxKernels {
     @Override
     public void quantize(MxPlan plan, SourceFormat source, byte[] in, int first, int blocks, byte[] codes, byte[] scales,
                          int firstBlock) {
+        if (blocks == 0) {
+            return;
+        }
         int n = blocks * MxPlan.BLOCK;
         BlockQuantizer quantizer = BlockQuantizer.of(plan.format(), plan.knobs());
         QuantizedBlocks q = switch (source) {
@@ -49,6 +52,9 @@ final class ScalarMxKernels implements MxKernels {
     @Override
     public void dequantize(MxPlan plan, SourceFormat output, byte[] codes, int first, int blocks, byte[] scales,
                            int firstBlock, byte[] out) {
+        if (blocks == 0) {
+            return;
+        }
         int n = blocks * MxPlan.BLOCK;
         QuantizedBlocks q = new QuantizedBlocks(plan.format(), 1, n,
                 java.util.Arrays.copyOfRange(scales, firstBlock, firstBlock + blocks),
