@@ -43,25 +43,13 @@ final class VectorMxKernels implements MxKernels {
     static final int VECTORS_PER_BLOCK = MxPlan.BLOCK / LANES;
     /** Blocks per group in the 512-bit FLOOR path: one lane of the amax vector per block. */
     private static final int GROUP = 16;
-    private static final jdk.incubator.vector.VectorShuffle<Integer> SWAP_1 = swap(1);
-    private static final jdk.incubator.vector.VectorShuffle<Integer> SWAP_2 = swap(2);
-    private static final jdk.incubator.vector.VectorShuffle<Integer> SWAP_4 = swap(4);
-    private static final jdk.incubator.vector.VectorShuffle<Integer> SWAP_8 = swap(8);
-    private static final VectorMask<Integer> BIT_1 = bit(1);
-    private static final VectorMask<Integer> BIT_2 = bit(2);
-    private static final VectorMask<Integer> BIT_4 = bit(4);
-    private static final VectorMask<Integer> BIT_8 = bit(8);
+    private static final VectorMask<Integer> EVEN = lanes(i -> i % 2 == 0);
+    private static final VectorMask<Integer> UPPER_HALF = lanes(i -> i >= LANES / 2);
 
-    /** Lane i takes lane i ^ d (d below the lane count; otherwise the identity, unused). */
-    private static jdk.incubator.vector.VectorShuffle<Integer> swap(int d) {
-        return jdk.incubator.vector.VectorShuffle.fromOp(INT, i -> d < LANES ? i ^ d : i);
-    }
-
-    /** The lanes whose index has bit d set. */
-    private static VectorMask<Integer> bit(int d) {
+    private static VectorMask<Integer> lanes(java.util.function.IntPredicate which) {
         boolean[] set = new boolean[LANES];
         for (int i = 0; i < LANES; i++) {
-            set[i] = (i & d) != 0;
+            set[i] = which.test(i);
         }
         return VectorMask.fromArray(INT, set, 0);
     }
@@ -174,21 +162,15 @@ final class VectorMxKernels implements MxKernels {
         int b = 0;
         if (LANES == GROUP && floor && plain) {
             int[] divisorBits = new int[GROUP];
-            int[] partial = new int[4 * GROUP];
+            int[] partial = new int[GROUP * GROUP];
             for (; b + GROUP <= blocks; b += GROUP) {
                 int base = (first + b * MxPlan.BLOCK) * 4;
-                IntVector amax = groupAmax(in, base, partial);  // lane j: the amax of block b + j
-                IntVector code = amax.lanewise(VectorOperators.LSHR, 23).sub(emax).max(0).min(254);
-                // NaN/Inf, a subnormal or zero amax, or the 2^-127 divisor of code 254: the block-by-block path
-                if (amax.compare(VectorOperators.LT, 0x00800000).or(amax.compare(VectorOperators.GE, 0x7F800000))
-                        .or(code.compare(VectorOperators.EQ, 254)).anyTrue()) {
+                if (groupScales(in, base, emax, partial, scales, firstBlock + b, divisorBits)) {
+                    encodeGroup(in, base, divisorBits, codes, firstCode + b * MxPlan.BLOCK, m, maxCode, signShift,
+                            minNormalBits, subnormalQuantum, rebias);
+                } else {
                     quantizeBlocksToFloat(plan, in, first, b, b + GROUP, codes, firstCode, scales, firstBlock, floor, plain);
-                    continue;
                 }
-                storeCodes(code, scales, firstBlock + b);
-                IntVector.broadcast(INT, 254).sub(code).lanewise(VectorOperators.LSHL, 23).intoArray(divisorBits, 0); // 2^-s
-                encodeGroup(in, base, divisorBits, codes, firstCode + b * MxPlan.BLOCK, m, maxCode, signShift,
-                        minNormalBits, subnormalQuantum, rebias);
             }
         }
         quantizeBlocksToFloat(plan, in, first, b, blocks, codes, firstCode, scales, firstBlock, floor, plain);
@@ -196,59 +178,85 @@ final class VectorMxKernels implements MxKernels {
 
     /**
      * The amax of 16 blocks at once, lane j for block j, with no per-block reduction: the lane-wise max of
-     * each block's two vectors, then four levels of pairwise exchange (lanes i and i ^ d, d = 1, 2, 4, 8)
-     * that halve the number of vectors and double the lanes each lane has seen. The work is split into
-     * methods that meet through int arrays, so that each stays within C2's inlining budget and no vector
-     * crosses a call.
+     * each block's two vectors, then four levels of {@link #merge} that halve the number of vectors and the
+     * lanes per block; then the 16 FLOOR scale codes
+     * into {@code scales} and the divisors 2^-s into {@code divisorBits}. Returns false, writing nothing, when a
+     * block needs the block-by-block path. The work is split into small methods that meet through int arrays,
+     * so that each is compiled whole, stays within C2's inlining budget, and no vector crosses a call.
      *
-     * @param partial 64 ints of scratch
+     * @param partial 256 ints of scratch
      */
-    private static IntVector groupAmax(byte[] in, int base, int[] partial) {
-        for (int q = 0; q < 4; q++) {
-            quarterAmax(in, base + q * 4 * MxPlan.BLOCK * 4, partial, q * GROUP);
+    private static boolean groupScales(byte[] in, int base, int emax, int[] partial, byte[] scales, int scaleAt,
+                                       int[] divisorBits) {
+        blockMaxima(in, base, partial);
+        for (int n = GROUP; n > 1; n /= 2) { // 16 vectors → 8 → 4 → 2 → 1, each step in the front of partial
+            for (int i = 0; i < n / 2; i++) {
+                merge(partial, 2 * i * GROUP, partial, i * GROUP);
+            }
         }
-        IntVector r0 = IntVector.fromArray(INT, partial, 0);
-        IntVector r1 = IntVector.fromArray(INT, partial, GROUP);
-        IntVector r2 = IntVector.fromArray(INT, partial, 2 * GROUP);
-        IntVector r3 = IntVector.fromArray(INT, partial, 3 * GROUP);
-        return combine(combine(r0, r1, SWAP_4, BIT_4), combine(r2, r3, SWAP_4, BIT_4), SWAP_8, BIT_8);
+        IntVector amax = IntVector.fromArray(INT, partial, 0);
+        IntVector code = amax.lanewise(VectorOperators.LSHR, 23).sub(emax).max(0).min(254); // FLOOR, OCP MX §6.3
+        // NaN/Inf, a subnormal or zero amax, or the 2^-127 divisor of code 254: the block-by-block path
+        if (amax.compare(VectorOperators.LT, 0x00800000).or(amax.compare(VectorOperators.GE, 0x7F800000))
+                .or(code.compare(VectorOperators.EQ, 254)).anyTrue()) {
+            return false;
+        }
+        ((ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0)).intoArray(scales, scaleAt);
+        IntVector.broadcast(INT, 254).sub(code).lanewise(VectorOperators.LSHL, 23).intoArray(divisorBits, 0); // 2^-s
+        return true;
     }
 
-    /** Four blocks: lane i holds the max over lanes {i, i^1, i^2, i^3} of block (i &amp; 3). */
-    private static void quarterAmax(byte[] in, int base, int[] out, int offset) {
-        combine(combine(blockMax(in, base, 0), blockMax(in, base, 1), SWAP_1, BIT_1),
-                combine(blockMax(in, base, 2), blockMax(in, base, 3), SWAP_1, BIT_1), SWAP_2, BIT_2).intoArray(out, offset);
+    /** Row j of {@code out} (16 ints): the lane-wise max |x| of block j's two vectors (512-bit species). */
+    private static void blockMaxima(byte[] in, int base, int[] out) {
+        for (int j = 0; j < GROUP; j++) {
+            int at = base + j * MxPlan.BLOCK * 4;
+            IntVector first = ByteVector.fromArray(BYTES, in, at).reinterpretAsInts().and(0x7FFFFFFF);
+            IntVector second = ByteVector.fromArray(BYTES, in, at + LANES * 4).reinterpretAsInts().and(0x7FFFFFFF);
+            first.max(second).intoArray(out, j * GROUP);
+        }
     }
 
-    /** The element codes of 16 blocks whose divisors 2^-s are given as FP32 patterns. */
+    /**
+     * Merges the two vectors at {@code from} and {@code from + 16} into one at {@code to}, halving the lanes each
+     * spends on a block: adjacent lanes are maxed (a 32-bit rotate of the 64-bit lanes), the even lanes of the
+     * first are packed into the low half and those of the second into the high half. So two vectors of n blocks
+     * × 16/n lanes become one of 2n blocks × 8/n lanes, in block order. Vectors meet this method only through
+     * the array, so it never boxes one, whatever C2 inlines.
+     */
+    private static void merge(int[] partial, int from, int[] out, int to) {
+        IntVector p = IntVector.fromArray(INT, partial, from);
+        IntVector q = IntVector.fromArray(INT, partial, from + GROUP);
+        IntVector pp = p.max(p.reinterpretAsLongs().lanewise(VectorOperators.ROR, 32).reinterpretAsInts()).compress(EVEN);
+        IntVector qq = q.max(q.reinterpretAsLongs().lanewise(VectorOperators.ROR, 32).reinterpretAsInts()).compress(EVEN);
+        pp.max(qq.expand(UPPER_HALF)).intoArray(out, to);
+    }
+
+    /**
+     * The element codes of 16 blocks whose divisors 2^-s are given as FP32 patterns: {@link #encodeFloat} for
+     * RNE, written out here (no vector crosses a call) and without a shift per lane.
+     */
     private static void encodeGroup(byte[] in, int base, int[] divisorBits, byte[] codes, int codeBase, int m,
                                     int maxCode, int signShift, int minNormalBits, float subnormalQuantum, int rebias) {
+        int subnormalQuantumBits = Float.floatToRawIntBits(subnormalQuantum);
+        int roundingBias = (1 << (22 - m)) - 1;
         for (int j = 0; j < GROUP; j++) {
             float d = Float.intBitsToFloat(divisorBits[j]);
             int blockBase = base + j * MxPlan.BLOCK * 4;
             for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
-                IntVector y = loadInts(in, blockBase + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
-                storeCodes(encodeFloatNearestEven(y, m, maxCode, signShift, minNormalBits, subnormalQuantum, rebias),
-                        codes, codeBase + j * MxPlan.BLOCK + v * LANES);
+                IntVector y = ByteVector.fromArray(BYTES, in, blockBase + v * LANES * 4).reinterpretAsFloats().mul(d)
+                        .reinterpretAsInts();
+                IntVector a = y.and(0x7FFFFFFF);
+                // normal elements: ties-to-even on the FP32 pattern, then the exponent rebiased
+                IntVector normal = a.add(a.lanewise(VectorOperators.LSHR, 23 - m).and(1).add(roundingBias))
+                        .lanewise(VectorOperators.LSHR, 23 - m).sub(rebias);
+                // subnormal elements: FP32 addition rounds |y| to a multiple of the quantum (ties to even)
+                IntVector subnormal = a.reinterpretAsFloats().add(subnormalQuantum).reinterpretAsInts().sub(subnormalQuantumBits);
+                IntVector code = normal.blend(subnormal, a.compare(VectorOperators.LT, minNormalBits)).min(maxCode)
+                        .or(y.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, signShift));
+                ((ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0))
+                        .intoArray(codes, codeBase + j * MxPlan.BLOCK + v * LANES);
             }
         }
-    }
-
-    /** Lane-wise max |x| of block j's two vectors (512-bit species). */
-    private static IntVector blockMax(byte[] in, int base, int j) {
-        int at = base + j * MxPlan.BLOCK * 4;
-        return loadInts(in, at).and(0x7FFFFFFF).max(loadInts(in, at + LANES * 4).and(0x7FFFFFFF));
-    }
-
-    /**
-     * Lanes with bit d clear: max of p's lanes i and i ^ d; lanes with bit d set: the same of q. So p's
-     * partial maxima move to one half of the lanes and q's to the other.
-     */
-    private static IntVector combine(IntVector p, IntVector q, jdk.incubator.vector.VectorShuffle<Integer> swap,
-                                     VectorMask<Integer> bit) {
-        IntVector ps = p.rearrange(swap);
-        IntVector qs = q.rearrange(swap);
-        return p.blend(qs, bit).max(ps.blend(q, bit));
     }
 
     /** {@link #encodeFloat} for RNE without a shift per lane (see quantizeToFloat). */
