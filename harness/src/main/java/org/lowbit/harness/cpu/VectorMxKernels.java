@@ -161,16 +161,32 @@ final class VectorMxKernels implements MxKernels {
         int emax = plan.format().element().emax();
         int b = 0;
         if (LANES == GROUP && floor && plain) {
-            int[] divisorBits = new int[GROUP];
-            int[] partial = new int[GROUP * GROUP];
-            for (; b + GROUP <= blocks; b += GROUP) {
-                int base = (first + b * MxPlan.BLOCK) * 4;
-                if (groupScales(in, base, emax, partial, scales, firstBlock + b, divisorBits)) {
-                    encodeGroup(in, base, divisorBits, codes, firstCode + b * MxPlan.BLOCK, m, maxCode, signShift,
-                            minNormalBits, subnormalQuantum, rebias);
-                } else {
-                    quantizeBlocksToFloat(plan, in, first, b, b + GROUP, codes, firstCode, scales, firstBlock, floor, plain);
+            // software-pipelined: while group g is encoded, block by block, the same loop reads group g + 1 and
+            // keeps its lane-wise maxima, so that the reads from memory overlap the arithmetic
+            int groups = blocks / GROUP;
+            int[][] divisorBits = {new int[GROUP], new int[GROUP]};
+            int[][] partial = {new int[GROUP * GROUP], new int[GROUP * GROUP]};
+            if (groups > 0) {
+                blockMaxima(in, first * 4, partial[0]);
+                boolean ready = finishScales(partial[0], emax, scales, firstBlock, divisorBits[0]);
+                for (int g = 0; g < groups; g++) {
+                    int gb = g * GROUP;
+                    int base = (first + gb * MxPlan.BLOCK) * 4;
+                    int nextBase = g + 1 < groups ? base + GROUP * MxPlan.BLOCK * 4 : -1;
+                    int[] nextPartial = partial[(g + 1) & 1];
+                    if (ready) {
+                        encodeGroup(in, base, divisorBits[g & 1], codes, firstCode + gb * MxPlan.BLOCK, m, maxCode,
+                                signShift, minNormalBits, subnormalQuantum, rebias, nextBase, nextPartial);
+                    } else {
+                        quantizeBlocksToFloat(plan, in, first, gb, gb + GROUP, codes, firstCode, scales, firstBlock, floor, plain);
+                        if (nextBase >= 0) {
+                            blockMaxima(in, nextBase, nextPartial);
+                        }
+                    }
+                    ready = nextBase >= 0 && finishScales(nextPartial, emax, scales, firstBlock + gb + GROUP,
+                            divisorBits[(g + 1) & 1]);
                 }
+                b = groups * GROUP;
             }
         }
         quantizeBlocksToFloat(plan, in, first, b, blocks, codes, firstCode, scales, firstBlock, floor, plain);
@@ -186,9 +202,7 @@ final class VectorMxKernels implements MxKernels {
      *
      * @param partial 256 ints of scratch
      */
-    private static boolean groupScales(byte[] in, int base, int emax, int[] partial, byte[] scales, int scaleAt,
-                                       int[] divisorBits) {
-        blockMaxima(in, base, partial);
+    private static boolean finishScales(int[] partial, int emax, byte[] scales, int scaleAt, int[] divisorBits) {
         for (int n = GROUP; n > 1; n /= 2) { // 16 vectors → 8 → 4 → 2 → 1, each step in the front of partial
             for (int i = 0; i < n / 2; i++) {
                 merge(partial, 2 * i * GROUP, partial, i * GROUP);
@@ -233,12 +247,16 @@ final class VectorMxKernels implements MxKernels {
 
     /**
      * The element codes of 16 blocks whose divisors 2^-s are given as FP32 patterns: {@link #encodeFloat} for
-     * RNE, written out here (no vector crosses a call) and without a shift per lane.
+     * RNE, written out here (no vector crosses a call) and without a shift per lane; and, unless
+     * {@code nextBase} is negative, the next group's block maxima into {@code nextPartial}.
      */
     private static void encodeGroup(byte[] in, int base, int[] divisorBits, byte[] codes, int codeBase, int m,
-                                    int maxCode, int signShift, int minNormalBits, float subnormalQuantum, int rebias) {
+                                    int maxCode, int signShift, int minNormalBits, float subnormalQuantum, int rebias,
+                                    int nextBase, int[] nextPartial) {
         int subnormalQuantumBits = Float.floatToRawIntBits(subnormalQuantum);
-        int roundingBias = (1 << (22 - m)) - 1;
+        // half an ulp less one, with the exponent rebias folded in: (127 - bias) << 23 = rebias << (23 - m)
+        int roundingBias = (1 << (22 - m)) - 1 - (rebias << (23 - m));
+        int signMask = 1 << signShift;
         for (int j = 0; j < GROUP; j++) {
             float d = Float.intBitsToFloat(divisorBits[j]);
             int blockBase = base + j * MxPlan.BLOCK * 4;
@@ -248,13 +266,19 @@ final class VectorMxKernels implements MxKernels {
                 IntVector a = y.and(0x7FFFFFFF);
                 // normal elements: ties-to-even on the FP32 pattern, then the exponent rebiased
                 IntVector normal = a.add(a.lanewise(VectorOperators.LSHR, 23 - m).and(1).add(roundingBias))
-                        .lanewise(VectorOperators.LSHR, 23 - m).sub(rebias);
+                        .lanewise(VectorOperators.LSHR, 23 - m); // negative sums are only in subnormal lanes
                 // subnormal elements: FP32 addition rounds |y| to a multiple of the quantum (ties to even)
                 IntVector subnormal = a.reinterpretAsFloats().add(subnormalQuantum).reinterpretAsInts().sub(subnormalQuantumBits);
                 IntVector code = normal.blend(subnormal, a.compare(VectorOperators.LT, minNormalBits)).min(maxCode)
-                        .or(y.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, signShift));
+                        .or(y.lanewise(VectorOperators.LSHR, 31 - signShift).and(signMask));
                 ((ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0))
                         .intoArray(codes, codeBase + j * MxPlan.BLOCK + v * LANES);
+            }
+            if (nextBase >= 0) { // block j of the next group: its lane-wise max |x| (blockMaxima, row j)
+                int at = nextBase + j * MxPlan.BLOCK * 4;
+                IntVector x0 = ByteVector.fromArray(BYTES, in, at).reinterpretAsInts().and(0x7FFFFFFF);
+                IntVector x1 = ByteVector.fromArray(BYTES, in, at + LANES * 4).reinterpretAsInts().and(0x7FFFFFFF);
+                x0.max(x1).intoArray(nextPartial, j * GROUP);
             }
         }
     }
