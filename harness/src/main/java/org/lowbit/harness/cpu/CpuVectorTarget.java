@@ -179,6 +179,9 @@ public final class CpuVectorTarget implements Target {
 
     @Override
     public byte[] dequantize(DequantizeRequest r) throws TargetException {
+        if (!r.profile().supports(r.format())) {
+            throw new TargetException.NotSupported("block profile " + r.profile().id() + " does not define " + r.format().id());
+        }
         MxPlan plan = MxPlan.of(r.format(), r.profile().knobsFor(r.format())).orElseThrow(() -> new TargetException.NotSupported(
                 "cpu-vector does not dequantize " + r.format().id() + " under " + r.profile().id()));
         if (r.tensorScaleBits().isPresent()) {
