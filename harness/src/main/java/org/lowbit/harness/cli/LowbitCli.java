@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
              SpecCommand.class,
              ConformCommand.class,
              VectorsCommand.class,
-             // bench: one line, here
+             BenchCommand.class,
              CommandLine.HelpCommand.class,
          })
 public final class LowbitCli implements Callable<Integer> {

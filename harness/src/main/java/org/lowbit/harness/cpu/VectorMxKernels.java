@@ -1,0 +1,577 @@
+package org.lowbit.harness.cpu;
+
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.lowbit.spec.SourceFormat;
+
+/**
+ * MX kernels on the Java Vector API (jdk.incubator.vector). This class is loaded only after
+ * {@link CpuBackends} has found the module; nothing else in lowbit refers to it by name.
+ *
+ * <p>The species is fixed when the class loads, from the system property {@code lowbit.cpu.species}
+ * (128, 256 or 512 bits; default the platform's preferred), so that the JIT sees a constant lane count.
+ * Values are read from and written to byte arrays as bytes reinterpreted as ints, which is little-endian
+ * because {@link CpuBackends} refuses this backend on a big-endian machine.
+ *
+ * <p>Per block: the amax is the lane-wise integer max of |x| over the block's vectors and one reduction;
+ * the scale comes from {@link MxPlan#scaleCode}; the element codes are computed in every lane with integer
+ * rounding (SPEC.md §3). The quotient x · 2^-s is one FP32 multiply: it is exact wherever it is at least
+ * 2^-126, and below that every MX element grid rounds it to ±0 either way. Each hot loop is its own small
+ * method (FP32 in, float or integer elements) so that C2 inlines every Vector API call in it; BF16 and
+ * FP16 go through an FP32 scratch array a chunk at a time.
+ */
+final class VectorMxKernels implements MxKernels {
+
+    static final VectorSpecies<Integer> INT = intSpecies();
+    static final VectorSpecies<Float> FLOAT = VectorSpecies.of(float.class, INT.vectorShape());
+    static final int LANES = INT.length();
+    /** The bytes of one int vector. */
+    static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, INT.vectorShape());
+    /** One byte per int lane; a 4-lane species goes through the 64-bit byte shape with a mask. */
+    static final VectorSpecies<Byte> CODES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
+    /** The bytes of LANES 16-bit values. */
+    static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 16));
+    static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
+    static final VectorMask<Byte> CODE_LANES = CODES.indexInRange(0, LANES);
+    static final boolean MASKED_CODES = CODES.length() != LANES;
+    static final int VECTORS_PER_BLOCK = MxPlan.BLOCK / LANES;
+    /** Blocks per group in the 512-bit FLOOR path: one lane of the amax vector per block. */
+    private static final int GROUP = 16;
+    private static final VectorMask<Integer> EVEN = lanes(i -> i % 2 == 0);
+    private static final VectorMask<Integer> UPPER_HALF = lanes(i -> i >= LANES / 2);
+
+    private static VectorMask<Integer> lanes(java.util.function.IntPredicate which) {
+        boolean[] set = new boolean[LANES];
+        for (int i = 0; i < LANES; i++) {
+            set[i] = which.test(i);
+        }
+        return VectorMask.fromArray(INT, set, 0);
+    }
+
+    /** Blocks per chunk when a BF16/FP16 source or output goes through the FP32 scratch array. */
+    private static final int CHUNK_BLOCKS = 128;
+
+    private static VectorSpecies<Integer> intSpecies() {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalStateException("the vector kernels read little-endian data as native ints");
+        }
+        String width = System.getProperty(CpuBackends.SPECIES_PROPERTY, "");
+        if (width.isEmpty()) {
+            return IntVector.SPECIES_PREFERRED;
+        }
+        return switch (width) {
+            case "128" -> IntVector.SPECIES_128;
+            case "256" -> IntVector.SPECIES_256;
+            case "512" -> IntVector.SPECIES_512;
+            default -> throw new IllegalArgumentException(CpuBackends.SPECIES_PROPERTY + "=" + width
+                    + ": the width must be 128, 256 or 512 (bits)");
+        };
+    }
+
+    @Override
+    public String backend() { return "vector"; }
+
+    @Override
+    public int vectorBits() { return INT.vectorBitSize(); }
+
+    // ---------------------------------------------------------------------------------------------
+    // Quantize
+
+    @Override
+    public void quantize(MxPlan plan, SourceFormat source, byte[] in, int first, int blocks, byte[] codes, byte[] scales,
+                         int firstBlock) {
+        if (source == SourceFormat.FP32) {
+            quantizeFloat32(plan, in, first, blocks, codes, first, scales, firstBlock);
+            return;
+        }
+        if (source == SourceFormat.FP64) {
+            throw new IllegalArgumentException("f64 is the exact oracle's input only");
+        }
+        byte[] scratch = new byte[CHUNK_BLOCKS * MxPlan.BLOCK * 4];
+        for (int done = 0; done < blocks; done += CHUNK_BLOCKS) {
+            int n = Math.min(CHUNK_BLOCKS, blocks - done);
+            int at = first + done * MxPlan.BLOCK;
+            if (source == SourceFormat.BF16) {
+                widenBFloat16(in, at, n * MxPlan.BLOCK, scratch);
+            } else {
+                widenFloat16(in, at, n * MxPlan.BLOCK, scratch);
+            }
+            quantizeFloat32(plan, scratch, 0, n, codes, at, scales, firstBlock + done);
+        }
+    }
+
+    private static void quantizeFloat32(MxPlan plan, byte[] in, int first, int blocks, byte[] codes, int firstCode,
+                                        byte[] scales, int firstBlock) {
+        if (plan.integer()) {
+            quantizeToInteger(plan, in, first, blocks, codes, firstCode, scales, firstBlock);
+        } else {
+            quantizeToFloat(plan, in, first, blocks, codes, firstCode, scales, firstBlock);
+        }
+    }
+
+    private static IntVector loadInts(byte[] in, int byteOffset) {
+        return ByteVector.fromArray(BYTES, in, byteOffset).reinterpretAsInts();
+    }
+
+    /** The block's largest |x| as an FP32 pattern (NaN and Inf patterns order above every finite value). */
+    private static int amax(byte[] in, int byteOffset) {
+        IntVector magnitudes = loadInts(in, byteOffset).and(0x7FFFFFFF);
+        for (int v = 1; v < VECTORS_PER_BLOCK; v++) {
+            magnitudes = magnitudes.max(loadInts(in, byteOffset + v * LANES * 4).and(0x7FFFFFFF));
+        }
+        return magnitudes.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** The divisor 2^-s of a finite block's scale code, or 0 when the knobs write every element as ±0. */
+    private static float divisor(MxPlan plan, int amax, int scale) {
+        return plan.zeroesElements(amax) ? 0.0f : MxPlan.powerOfTwo(127 - scale);
+    }
+
+    /**
+     * The scale code: FLOOR on a normal amax straight from its exponent field (OCP MX §6.3), every other case
+     * through {@link MxPlan#scaleCode}.
+     */
+    private static int scaleCode(MxPlan plan, boolean floor, int emax, int amax) {
+        if (floor && amax >= 0x00800000) {
+            return Math.max(0, Math.min(254, (amax >>> 23) - emax)); // shared_exp + 127, clamped to [-127, 127]
+        }
+        return plan.scaleCode(amax);
+    }
+
+    private static void quantizeToFloat(MxPlan plan, byte[] in, int first, int blocks, byte[] codes, int firstCode,
+                                        byte[] scales, int firstBlock) {
+        if (plan.roundHalfAway()) {
+            quantizeToFloatAway(plan, in, first, blocks, codes, firstCode, scales, firstBlock);
+            return;
+        }
+        int m = plan.mantissaBits();
+        int maxCode = plan.maxCode();
+        int signShift = plan.codeBits() - 1;
+        int minNormalBits = (128 - plan.bias()) << 23;              // 2^(1-bias), the element's smallest normal
+        float subnormalQuantum = MxPlan.powerOfTwo(24 - plan.bias() - m); // 2^23 quanta of 2^(1-bias-m)
+        int rebias = (127 - plan.bias()) << m;
+        boolean floor = plan.knobs().scaleRule() == org.lowbit.spec.ScaleRule.FLOOR;
+        boolean plain = !plan.zeroesAnyElements();
+        int emax = plan.format().element().emax();
+        int b = 0;
+        if (LANES == GROUP && floor && plain) {
+            // software-pipelined: while group g is encoded, block by block, the same loop reads group g + 1 and
+            // keeps its lane-wise maxima, so that the reads from memory overlap the arithmetic
+            int groups = blocks / GROUP;
+            int[][] divisorBits = {new int[GROUP], new int[GROUP]};
+            int[][] partial = {new int[GROUP * GROUP], new int[GROUP * GROUP]};
+            if (groups > 0) {
+                blockMaxima(in, first * 4, partial[0]);
+                boolean ready = finishScales(partial[0], emax, scales, firstBlock, divisorBits[0]);
+                for (int g = 0; g < groups; g++) {
+                    int gb = g * GROUP;
+                    int base = (first + gb * MxPlan.BLOCK) * 4;
+                    int nextBase = g + 1 < groups ? base + GROUP * MxPlan.BLOCK * 4 : -1;
+                    int[] nextPartial = partial[(g + 1) & 1];
+                    if (ready) {
+                        encodeGroup(in, base, divisorBits[g & 1], codes, firstCode + gb * MxPlan.BLOCK, m, maxCode,
+                                signShift, minNormalBits, subnormalQuantum, rebias, nextBase, nextPartial);
+                    } else {
+                        quantizeBlocksToFloat(plan, in, first, gb, gb + GROUP, codes, firstCode, scales, firstBlock, floor, plain);
+                        if (nextBase >= 0) {
+                            blockMaxima(in, nextBase, nextPartial);
+                        }
+                    }
+                    ready = nextBase >= 0 && finishScales(nextPartial, emax, scales, firstBlock + gb + GROUP,
+                            divisorBits[(g + 1) & 1]);
+                }
+                b = groups * GROUP;
+            }
+        }
+        quantizeBlocksToFloat(plan, in, first, b, blocks, codes, firstCode, scales, firstBlock, floor, plain);
+    }
+
+    /**
+     * The amax of 16 blocks at once, lane j for block j, with no per-block reduction: the lane-wise max of
+     * each block's two vectors, then four levels of {@link #merge} that halve the number of vectors and the
+     * lanes per block; then the 16 FLOOR scale codes
+     * into {@code scales} and the divisors 2^-s into {@code divisorBits}. Returns false, writing nothing, when a
+     * block needs the block-by-block path. The work is split into small methods that meet through int arrays,
+     * so that each is compiled whole, stays within C2's inlining budget, and no vector crosses a call.
+     *
+     * @param partial 256 ints of scratch
+     */
+    private static boolean finishScales(int[] partial, int emax, byte[] scales, int scaleAt, int[] divisorBits) {
+        for (int n = GROUP; n > 1; n /= 2) { // 16 vectors → 8 → 4 → 2 → 1, each step in the front of partial
+            for (int i = 0; i < n / 2; i++) {
+                merge(partial, 2 * i * GROUP, partial, i * GROUP);
+            }
+        }
+        IntVector amax = IntVector.fromArray(INT, partial, 0);
+        IntVector code = amax.lanewise(VectorOperators.LSHR, 23).sub(emax).max(0).min(254); // FLOOR, OCP MX §6.3
+        // NaN/Inf, a subnormal or zero amax, or the 2^-127 divisor of code 254: the block-by-block path
+        if (amax.compare(VectorOperators.LT, 0x00800000).or(amax.compare(VectorOperators.GE, 0x7F800000))
+                .or(code.compare(VectorOperators.EQ, 254)).anyTrue()) {
+            return false;
+        }
+        ((ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0)).intoArray(scales, scaleAt);
+        IntVector.broadcast(INT, 254).sub(code).lanewise(VectorOperators.LSHL, 23).intoArray(divisorBits, 0); // 2^-s
+        return true;
+    }
+
+    /** Row j of {@code out} (16 ints): the lane-wise max |x| of block j's two vectors (512-bit species). */
+    private static void blockMaxima(byte[] in, int base, int[] out) {
+        for (int j = 0; j < GROUP; j++) {
+            int at = base + j * MxPlan.BLOCK * 4;
+            IntVector first = ByteVector.fromArray(BYTES, in, at).reinterpretAsInts().and(0x7FFFFFFF);
+            IntVector second = ByteVector.fromArray(BYTES, in, at + LANES * 4).reinterpretAsInts().and(0x7FFFFFFF);
+            first.max(second).intoArray(out, j * GROUP);
+        }
+    }
+
+    /**
+     * Merges the two vectors at {@code from} and {@code from + 16} into one at {@code to}, halving the lanes each
+     * spends on a block: adjacent lanes are maxed (a 32-bit rotate of the 64-bit lanes), the even lanes of the
+     * first are packed into the low half and those of the second into the high half. So two vectors of n blocks
+     * × 16/n lanes become one of 2n blocks × 8/n lanes, in block order. Vectors meet this method only through
+     * the array, so it never boxes one, whatever C2 inlines.
+     */
+    private static void merge(int[] partial, int from, int[] out, int to) {
+        IntVector p = IntVector.fromArray(INT, partial, from);
+        IntVector q = IntVector.fromArray(INT, partial, from + GROUP);
+        IntVector pp = p.max(p.reinterpretAsLongs().lanewise(VectorOperators.ROR, 32).reinterpretAsInts()).compress(EVEN);
+        IntVector qq = q.max(q.reinterpretAsLongs().lanewise(VectorOperators.ROR, 32).reinterpretAsInts()).compress(EVEN);
+        pp.max(qq.expand(UPPER_HALF)).intoArray(out, to);
+    }
+
+    /**
+     * The element codes of 16 blocks whose divisors 2^-s are given as FP32 patterns: {@link #encodeFloat} for
+     * RNE, written out here (no vector crosses a call) and without a shift per lane; and, unless
+     * {@code nextBase} is negative, the next group's block maxima into {@code nextPartial}.
+     */
+    private static void encodeGroup(byte[] in, int base, int[] divisorBits, byte[] codes, int codeBase, int m,
+                                    int maxCode, int signShift, int minNormalBits, float subnormalQuantum, int rebias,
+                                    int nextBase, int[] nextPartial) {
+        int subnormalQuantumBits = Float.floatToRawIntBits(subnormalQuantum);
+        // half an ulp less one, with the exponent rebias folded in: (127 - bias) << 23 = rebias << (23 - m)
+        int roundingBias = (1 << (22 - m)) - 1 - (rebias << (23 - m));
+        int signMask = 1 << signShift;
+        for (int j = 0; j < GROUP; j++) {
+            float d = Float.intBitsToFloat(divisorBits[j]);
+            int blockBase = base + j * MxPlan.BLOCK * 4;
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector y = ByteVector.fromArray(BYTES, in, blockBase + v * LANES * 4).reinterpretAsFloats().mul(d)
+                        .reinterpretAsInts();
+                IntVector a = y.and(0x7FFFFFFF);
+                // normal elements: ties-to-even on the FP32 pattern, then the exponent rebiased
+                IntVector normal = a.add(a.lanewise(VectorOperators.LSHR, 23 - m).and(1).add(roundingBias))
+                        .lanewise(VectorOperators.LSHR, 23 - m); // negative sums are only in subnormal lanes
+                // subnormal elements: FP32 addition rounds |y| to a multiple of the quantum (ties to even)
+                IntVector subnormal = a.reinterpretAsFloats().add(subnormalQuantum).reinterpretAsInts().sub(subnormalQuantumBits);
+                IntVector code = normal.blend(subnormal, a.compare(VectorOperators.LT, minNormalBits)).min(maxCode)
+                        .or(y.lanewise(VectorOperators.LSHR, 31 - signShift).and(signMask));
+                ((ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0))
+                        .intoArray(codes, codeBase + j * MxPlan.BLOCK + v * LANES);
+            }
+            if (nextBase >= 0) { // block j of the next group: its lane-wise max |x| (blockMaxima, row j)
+                int at = nextBase + j * MxPlan.BLOCK * 4;
+                IntVector x0 = ByteVector.fromArray(BYTES, in, at).reinterpretAsInts().and(0x7FFFFFFF);
+                IntVector x1 = ByteVector.fromArray(BYTES, in, at + LANES * 4).reinterpretAsInts().and(0x7FFFFFFF);
+                x0.max(x1).intoArray(nextPartial, j * GROUP);
+            }
+        }
+    }
+
+    /** {@link #encodeFloat} for RNE without a shift per lane (see quantizeToFloat). */
+    private static IntVector encodeFloatNearestEven(IntVector y, int m, int maxCode, int signShift, int minNormalBits,
+                                                    float subnormalQuantum, int rebias) {
+        IntVector a = y.and(0x7FFFFFFF);
+        IntVector normal = a.add(a.lanewise(VectorOperators.LSHR, 23 - m).and(1).add((1 << (22 - m)) - 1))
+                .lanewise(VectorOperators.LSHR, 23 - m).sub(rebias);
+        IntVector subnormal = a.reinterpretAsFloats().add(subnormalQuantum).reinterpretAsInts()
+                .sub(Float.floatToRawIntBits(subnormalQuantum));
+        return normal.blend(subnormal, a.compare(VectorOperators.LT, minNormalBits)).min(maxCode)
+                .or(y.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, signShift));
+    }
+
+    /** Blocks {@code [from, to)} one by one: the per-block amax reduction and {@link MxPlan#scaleCode}. */
+    private static void quantizeBlocksToFloat(MxPlan plan, byte[] in, int first, int from, int to, byte[] codes,
+                                              int firstCode, byte[] scales, int firstBlock, boolean floor, boolean plain) {
+        int m = plan.mantissaBits();
+        int maxCode = plan.maxCode();
+        int signShift = plan.codeBits() - 1;
+        int minNormalBits = (128 - plan.bias()) << 23;
+        float subnormalQuantum = MxPlan.powerOfTwo(24 - plan.bias() - m);
+        int rebias = (127 - plan.bias()) << m;
+        int emax = plan.format().element().emax();
+        for (int b = from; b < to; b++) {
+            int base = (first + b * MxPlan.BLOCK) * 4;
+            int codeBase = firstCode + b * MxPlan.BLOCK;
+            int amax = amax(in, base);
+            if (amax >= 0x7F800000) { // WHOLE_BLOCK_NAN: scale 0xFF, element codes 0
+                java.util.Arrays.fill(codes, codeBase, codeBase + MxPlan.BLOCK, (byte) 0);
+                scales[firstBlock + b] = (byte) MxPlan.NAN_SCALE;
+                continue;
+            }
+            int scale = scaleCode(plan, floor, emax, amax);
+            float d = plain ? MxPlan.powerOfTwo(127 - scale) : divisor(plan, amax, scale);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector y = loadInts(in, base + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
+                storeCodes(encodeFloatNearestEven(y, m, maxCode, signShift, minNormalBits, subnormalQuantum, rebias),
+                        codes, codeBase + v * LANES);
+            }
+            scales[firstBlock + b] = (byte) scale;
+        }
+    }
+
+    /** Float elements with ties away from zero (microxcaling): integer rounding with a shift per lane. */
+    private static void quantizeToFloatAway(MxPlan plan, byte[] in, int first, int blocks, byte[] codes, int firstCode,
+                                            byte[] scales, int firstBlock) {
+        int m = plan.mantissaBits();
+        int rebias = plan.bias() - 127;
+        int maxCode = plan.maxCode();
+        int signShift = plan.codeBits() - 1;
+        for (int b = 0; b < blocks; b++) {
+            int base = (first + b * MxPlan.BLOCK) * 4;
+            int codeBase = firstCode + b * MxPlan.BLOCK;
+            int amax = amax(in, base);
+            if (amax >= 0x7F800000) {
+                java.util.Arrays.fill(codes, codeBase, codeBase + MxPlan.BLOCK, (byte) 0);
+                scales[firstBlock + b] = (byte) MxPlan.NAN_SCALE;
+                continue;
+            }
+            int scale = plan.scaleCode(amax);
+            float d = divisor(plan, amax, scale);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector y = loadInts(in, base + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
+                storeCodes(encodeFloat(y, m, rebias, maxCode, signShift, true), codes, codeBase + v * LANES);
+            }
+            scales[firstBlock + b] = (byte) scale;
+        }
+    }
+
+    private static void quantizeToInteger(MxPlan plan, byte[] in, int first, int blocks, byte[] codes, int firstCode,
+                                          byte[] scales, int firstBlock) {
+        int fractionBits = plan.mantissaBits();
+        int maxCode = plan.maxCode();
+        boolean away = plan.roundHalfAway();
+        for (int b = 0; b < blocks; b++) {
+            int base = (first + b * MxPlan.BLOCK) * 4;
+            int codeBase = firstCode + b * MxPlan.BLOCK;
+            int amax = amax(in, base);
+            if (amax >= 0x7F800000) {
+                java.util.Arrays.fill(codes, codeBase, codeBase + MxPlan.BLOCK, (byte) 0);
+                scales[firstBlock + b] = (byte) MxPlan.NAN_SCALE;
+                continue;
+            }
+            int scale = plan.scaleCode(amax);
+            float d = divisor(plan, amax, scale);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector y = loadInts(in, base + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
+                storeCodes(encodeInteger(y, fractionBits, maxCode, away), codes, codeBase + v * LANES);
+            }
+            scales[firstBlock + b] = (byte) scale;
+        }
+    }
+
+    /** {@link MxPlan#encode} for a float element, lane by lane: RNE (or RNA) on the integer significand, saturating. */
+    private static IntVector encodeFloat(IntVector y, int m, int rebias, int maxCode, int signShift, boolean away) {
+        IntVector a = y.and(0x7FFFFFFF);
+        IntVector t = a.lanewise(VectorOperators.LSHR, 23).add(rebias);  // the element's biased exponent
+        IntVector tc = t.max(1);                                          // subnormals share exponent field 1
+        IntVector shift = tc.sub(t).add(23 - m).min(25);
+        IntVector sig = a.and(0x7FFFFF).or(0x800000);
+        IntVector code = tc.sub(1).lanewise(VectorOperators.LSHL, m).add(round(sig, shift, away)).min(maxCode);
+        return code.or(y.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, signShift));
+    }
+
+    /** {@link MxPlan#encode} for MXINT8: |y| · 2^fractionBits rounded, saturated, two's complement. */
+    private static IntVector encodeInteger(IntVector y, int fractionBits, int maxCode, boolean away) {
+        IntVector a = y.and(0x7FFFFFFF);
+        IntVector shift = IntVector.broadcast(INT, 150 - fractionBits).sub(a.lanewise(VectorOperators.LSHR, 23)).min(25);
+        IntVector q = round(a.and(0x7FFFFF).or(0x800000), shift, away).min(maxCode);
+        return q.blend(q.neg(), y.compare(VectorOperators.LT, 0)).and(0xFF);
+    }
+
+    /** sig / 2^shift rounded to an integer, ties to even (or away): shift is in [1, 25], sig below 2^24. */
+    private static IntVector round(IntVector sig, IntVector shift, boolean away) {
+        IntVector half = IntVector.broadcast(INT, 1).lanewise(VectorOperators.LSHL, shift.sub(1));
+        IntVector bias = away ? half : half.sub(1).add(sig.lanewise(VectorOperators.LSHR, shift).and(1));
+        return sig.add(bias).lanewise(VectorOperators.LSHR, shift);
+    }
+
+    private static void storeCodes(IntVector codes, byte[] out, int at) {
+        ByteVector bytes = (ByteVector) codes.convertShape(VectorOperators.I2B, CODES, 0);
+        if (MASKED_CODES) {
+            bytes.intoArray(out, at, CODE_LANES);
+        } else {
+            bytes.intoArray(out, at);
+        }
+    }
+
+    /** 16-bit patterns from element {@code first}, zero-extended into int lanes. */
+    private static IntVector loadHalves(byte[] in, int first) {
+        ByteVector bytes = ByteVector.fromArray(HALF_BYTES, in, first * 2);
+        return ((IntVector) bytes.reinterpretAsShorts().convertShape(VectorOperators.S2I, INT, 0)).and(0xFFFF);
+    }
+
+    /** BF16 patterns to FP32 patterns (the top half), {@code count} of them into {@code out} from 0. */
+    private static void widenBFloat16(byte[] in, int first, int count, byte[] out) {
+        for (int i = 0; i < count; i += LANES) {
+            loadHalves(in, first + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsBytes().intoArray(out, i * 4);
+        }
+    }
+
+    /**
+     * binary16 to binary32 patterns, exactly: the magnitude shifted into place and rescaled by 2^112 (normals
+     * and subnormals alike); Inf and NaN keep their payload.
+     */
+    private static void widenFloat16(byte[] in, int first, int count, byte[] out) {
+        for (int i = 0; i < count; i += LANES) {
+            IntVector h = loadHalves(in, first + i);
+            IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            IntVector magnitude = h.and(0x7FFF);
+            IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+            IntVector finite = shifted.reinterpretAsFloats().mul(MxPlan.powerOfTwo(112)).reinterpretAsInts();
+            IntVector special = shifted.or(0x7F800000);
+            finite.blend(special, magnitude.compare(VectorOperators.GE, 0x7C00)).or(sign)
+                    .reinterpretAsBytes().intoArray(out, i * 4);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Dequantize: to FP32 in the hot loops; BF16 and FP16 are narrowed from an FP32 scratch array.
+
+    @Override
+    public void dequantize(MxPlan plan, SourceFormat output, byte[] codes, int first, int blocks, byte[] scales,
+                           int firstBlock, byte[] out) {
+        if (output == SourceFormat.FP32) {
+            dequantizeToFloat32(plan, codes, first, blocks, scales, firstBlock, out, first);
+            return;
+        }
+        if (output == SourceFormat.FP64) {
+            throw new IllegalArgumentException("f64 output");
+        }
+        byte[] scratch = new byte[CHUNK_BLOCKS * MxPlan.BLOCK * 4];
+        for (int done = 0; done < blocks; done += CHUNK_BLOCKS) {
+            int n = Math.min(CHUNK_BLOCKS, blocks - done);
+            int at = first + done * MxPlan.BLOCK;
+            dequantizeToFloat32(plan, codes, at, n, scales, firstBlock + done, scratch, 0);
+            if (output == SourceFormat.BF16) {
+                narrowToBFloat16(scratch, n * MxPlan.BLOCK, out, at);
+            } else {
+                narrowToFloat16(scratch, n * MxPlan.BLOCK, out, at);
+            }
+        }
+    }
+
+    private static void dequantizeToFloat32(MxPlan plan, byte[] codes, int first, int blocks, byte[] scales,
+                                            int firstBlock, byte[] out, int firstOut) {
+        if (plan.integer()) {
+            dequantizeInteger(plan, codes, first, blocks, scales, firstBlock, out, firstOut);
+        } else {
+            dequantizeFloat(plan, codes, first, blocks, scales, firstBlock, out, firstOut);
+        }
+    }
+
+    /**
+     * Float elements: a normal code's exponent and mantissa moved into FP32's fields and rebiased, a
+     * subnormal code's integer times its quantum, is the element's exact value (never an FP32 subnormal, which
+     * the CPU handles slowly); one IEEE multiply by 2^s then rounds P · X once
+     * (SPEC.md §8.7). NaN and Inf codes are blended in; a NaN scale makes the block's values +NaN.
+     */
+    private static void dequantizeFloat(MxPlan plan, byte[] codes, int first, int blocks, byte[] scales,
+                                        int firstBlock, byte[] out, int firstOut) {
+        int bits = plan.codeBits();
+        int codeMask = (1 << bits) - 1;
+        int magnitudeMask = (1 << (bits - 1)) - 1;
+        int fieldShift = 23 - plan.mantissaBits();
+        int rebias = (127 - plan.bias()) << 23;
+        int firstNormal = 1 << plan.mantissaBits();
+        float quantum = MxPlan.powerOfTwo(1 - plan.bias() - plan.mantissaBits());
+        int nanFrom = plan.nanMagnitude() > 0 ? plan.nanMagnitude() : Integer.MAX_VALUE;
+        int infinity = plan.infinityMagnitude() > 0 ? plan.infinityMagnitude() : Integer.MAX_VALUE;
+        for (int b = 0; b < blocks; b++) {
+            int codeBase = first + b * MxPlan.BLOCK;
+            int outBase = (firstOut + b * MxPlan.BLOCK) * 4;
+            int scale = scales[firstBlock + b] & 0xFF;
+            float factor = MxPlan.powerOfTwo(scale - 127);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector code = loadCodes(codes, codeBase + v * LANES).and(codeMask);
+                IntVector magnitude = code.and(magnitudeMask);
+                IntVector sign = code.lanewise(VectorOperators.LSHR, bits - 1).lanewise(VectorOperators.LSHL, 31);
+                // a normal code's fields moved into FP32's and rebiased; a subnormal code is its integer · quantum
+                IntVector normal = magnitude.lanewise(VectorOperators.LSHL, fieldShift).add(rebias);
+                IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(quantum).reinterpretAsInts();
+                IntVector value = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, firstNormal))
+                        .reinterpretAsFloats().mul(factor).reinterpretAsInts().or(sign);
+                value = value.blend(sign.or(0x7F800000), magnitude.compare(VectorOperators.EQ, infinity))
+                        .blend(sign.or(0x7FC00000), magnitude.compare(VectorOperators.GE, nanFrom));
+                if (scale == MxPlan.NAN_SCALE) { // every value +NaN (OCP MX §5.1)
+                    value = IntVector.broadcast(INT, 0x7FC00000);
+                }
+                value.reinterpretAsBytes().intoArray(out, outBase + v * LANES * 4);
+            }
+        }
+    }
+
+    /** MXINT8: code · 2^-6 (exact) times 2^s, one rounding. */
+    private static void dequantizeInteger(MxPlan plan, byte[] codes, int first, int blocks, byte[] scales,
+                                          int firstBlock, byte[] out, int firstOut) {
+        float fraction = MxPlan.powerOfTwo(-plan.mantissaBits());
+        for (int b = 0; b < blocks; b++) {
+            int codeBase = first + b * MxPlan.BLOCK;
+            int outBase = (firstOut + b * MxPlan.BLOCK) * 4;
+            int scale = scales[firstBlock + b] & 0xFF;
+            float factor = MxPlan.powerOfTwo(scale - 127);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector value = scale == MxPlan.NAN_SCALE ? IntVector.broadcast(INT, 0x7FC00000)
+                        : ((FloatVector) loadCodes(codes, codeBase + v * LANES).convert(VectorOperators.I2F, 0))
+                                .mul(fraction).mul(factor).reinterpretAsInts();
+                value.reinterpretAsBytes().intoArray(out, outBase + v * LANES * 4);
+            }
+        }
+    }
+
+    private static IntVector loadCodes(byte[] codes, int at) {
+        ByteVector bytes = MASKED_CODES ? ByteVector.fromArray(CODES, codes, at, CODE_LANES)
+                : ByteVector.fromArray(CODES, codes, at);
+        return (IntVector) bytes.convertShape(VectorOperators.B2I, INT, 0); // sign-extended
+    }
+
+    private static void narrowToBFloat16(byte[] in, int count, byte[] out, int first) {
+        for (int i = 0; i < count; i += LANES) {
+            storeHalves(toBFloat16(loadInts(in, i * 4)), out, first + i);
+        }
+    }
+
+    private static void narrowToFloat16(byte[] in, int count, byte[] out, int first) {
+        for (int i = 0; i < count; i += LANES) {
+            storeHalves(toFloat16(loadInts(in, i * 4)), out, first + i);
+        }
+    }
+
+    /** The low 16 bits of every lane, as little-endian 16-bit values from element {@code first}. */
+    private static void storeHalves(IntVector v, byte[] out, int first) {
+        ((jdk.incubator.vector.ShortVector) v.convertShape(VectorOperators.I2S, SHORTS, 0)).reinterpretAsBytes().intoArray(out, first * 2);
+    }
+
+    /** FP32 to BF16, ties to even on the pattern; NaN (0x7FC00000 with a sign) and Inf map exactly. */
+    private static IntVector toBFloat16(IntVector f) {
+        IntVector lsb = f.lanewise(VectorOperators.LSHR, 16).and(1);
+        return f.add(lsb.add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
+    }
+
+    /** FP32 to binary16, ties to even, overflow to Inf; NaN to the quiet NaN with its sign. */
+    private static IntVector toFloat16(IntVector f) {
+        IntVector a = f.and(0x7FFFFFFF);
+        IntVector t = a.lanewise(VectorOperators.LSHR, 23).sub(127 - 15);
+        IntVector tc = t.max(1);
+        IntVector shift = tc.sub(t).add(13).min(25);
+        IntVector sig = a.and(0x7FFFFF).or(0x800000);
+        IntVector h = tc.sub(1).lanewise(VectorOperators.LSHL, 10).add(round(sig, shift, false)).min(0x7C00);
+        h = h.blend(IntVector.broadcast(INT, 0x7E00), a.compare(VectorOperators.GT, 0x7F800000));
+        return h.or(f.lanewise(VectorOperators.LSHR, 16).and(0x8000));
+    }
+}
