@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
 public final class LowbitCli implements Callable<Integer> {
 
     private final Map<String, String> environment;
+    private final CommandLine.IFactory factory;
 
     @Spec
     CommandSpec spec;
@@ -47,7 +48,13 @@ public final class LowbitCli implements Callable<Integer> {
 
     /** @param environment where {@code LOWBIT_DEBUG} is looked up */
     LowbitCli(Map<String, String> environment) {
+        this(environment, CommandLine.defaultFactory());
+    }
+
+    /** @param factory makes the subcommand objects (tests pass one that injects fakes) */
+    LowbitCli(Map<String, String> environment, CommandLine.IFactory factory) {
         this.environment = Map.copyOf(environment);
+        this.factory = factory;
     }
 
     public static void main(String... args) {
@@ -63,7 +70,7 @@ public final class LowbitCli implements Callable<Integer> {
      */
     public int execute(String[] args, PrintWriter out, PrintWriter err) {
         try {
-            CommandLine commandLine = new CommandLine(this)
+            CommandLine commandLine = new CommandLine(this, factory)
                     .setOut(out)
                     .setErr(err)
                     .setParameterExceptionHandler((e, ignored) -> usageError(e, err))
