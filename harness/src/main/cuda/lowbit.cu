@@ -239,7 +239,7 @@ __device__ __forceinline__ int encode_scaled(const Elem &f, uint32_t x, int s, u
 // Element encode and decode (§3, §1)
 
 template <int SRC>
-__device__ void encode_body(const void *in, uint8_t *out, const uint32_t *random, int64_t count, Elem f) {
+__device__ void encode_body(const void *in, uint8_t *out, const uint32_t *random, int64_t count, const Elem &f) {
     for (int64_t i = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < count; i += (int64_t) gridDim.x * blockDim.x) {
         uint32_t x = load_source<SRC>(in, i);
         int code;
@@ -255,18 +255,18 @@ __device__ void encode_body(const void *in, uint8_t *out, const uint32_t *random
     }
 }
 
-extern "C" __global__ void lowbit_encode_f32(const void *in, uint8_t *out, const uint32_t *random, int64_t count, Elem f) {
+extern "C" __global__ void lowbit_encode_f32(const void *in, uint8_t *out, const uint32_t *random, int64_t count, const __grid_constant__ Elem f) {
     encode_body<0>(in, out, random, count, f);
 }
-extern "C" __global__ void lowbit_encode_bf16(const void *in, uint8_t *out, const uint32_t *random, int64_t count, Elem f) {
+extern "C" __global__ void lowbit_encode_bf16(const void *in, uint8_t *out, const uint32_t *random, int64_t count, const __grid_constant__ Elem f) {
     encode_body<1>(in, out, random, count, f);
 }
-extern "C" __global__ void lowbit_encode_f16(const void *in, uint8_t *out, const uint32_t *random, int64_t count, Elem f) {
+extern "C" __global__ void lowbit_encode_f16(const void *in, uint8_t *out, const uint32_t *random, int64_t count, const __grid_constant__ Elem f) {
     encode_body<2>(in, out, random, count, f);
 }
 
 // Exhaustive sweep: encodes the FP32 patterns first .. first+count-1 (no input array).
-extern "C" __global__ void lowbit_encode_f32_range(uint32_t first, uint8_t *out, int64_t count, Elem f) {
+extern "C" __global__ void lowbit_encode_f32_range(uint32_t first, uint8_t *out, int64_t count, const __grid_constant__ Elem f) {
     for (int64_t i = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < count; i += (int64_t) gridDim.x * blockDim.x) {
         uint32_t x = first + (uint32_t) i;
         int code;
@@ -436,7 +436,7 @@ __device__ __forceinline__ int mx_scale(const Mx &p, uint32_t amax, bool &zeroEl
 }
 
 template <int SRC>
-__device__ void mx_quantize_body(const void *in, uint8_t *codes, uint8_t *scales, const uint32_t *random, Mx p, Elem f) {
+__device__ void mx_quantize_body(const void *in, uint8_t *codes, uint8_t *scales, const uint32_t *random, const Mx &p, const Elem &f) {
     int64_t blocks = (int64_t) p.rows * p.blocksPerRow;
     for (int64_t b = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; b < blocks; b += (int64_t) gridDim.x * blockDim.x) {
         int64_t r = b / p.blocksPerRow, c = b % p.blocksPerRow;
@@ -507,13 +507,13 @@ __device__ void mx_quantize_body(const void *in, uint8_t *codes, uint8_t *scales
     }
 }
 
-extern "C" __global__ void lowbit_mx_quantize_f32(const void *in, uint8_t *codes, uint8_t *scales, const uint32_t *random, Mx p, Elem f) {
+extern "C" __global__ void lowbit_mx_quantize_f32(const void *in, uint8_t *codes, uint8_t *scales, const uint32_t *random, const __grid_constant__ Mx p, const __grid_constant__ Elem f) {
     mx_quantize_body<0>(in, codes, scales, random, p, f);
 }
-extern "C" __global__ void lowbit_mx_quantize_bf16(const void *in, uint8_t *codes, uint8_t *scales, const uint32_t *random, Mx p, Elem f) {
+extern "C" __global__ void lowbit_mx_quantize_bf16(const void *in, uint8_t *codes, uint8_t *scales, const uint32_t *random, const __grid_constant__ Mx p, const __grid_constant__ Elem f) {
     mx_quantize_body<1>(in, codes, scales, random, p, f);
 }
-extern "C" __global__ void lowbit_mx_quantize_f16(const void *in, uint8_t *codes, uint8_t *scales, const uint32_t *random, Mx p, Elem f) {
+extern "C" __global__ void lowbit_mx_quantize_f16(const void *in, uint8_t *codes, uint8_t *scales, const uint32_t *random, const __grid_constant__ Mx p, const __grid_constant__ Elem f) {
     mx_quantize_body<2>(in, codes, scales, random, p, f);
 }
 
@@ -582,7 +582,7 @@ struct MxDeq {
 };
 
 template <int OUT>
-__device__ void mx_dequantize_body(const uint8_t *codes, const uint8_t *scales, void *out, MxDeq p) {
+__device__ void mx_dequantize_body(const uint8_t *codes, const uint8_t *scales, void *out, const MxDeq &p) {
     int64_t blocks = (int64_t) p.rows * p.blocksPerRow;
     for (int64_t b = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; b < blocks; b += (int64_t) gridDim.x * blockDim.x) {
         int64_t r = b / p.blocksPerRow, c = b % p.blocksPerRow;
@@ -632,13 +632,13 @@ __device__ void mx_dequantize_body(const uint8_t *codes, const uint8_t *scales, 
     }
 }
 
-extern "C" __global__ void lowbit_mx_dequantize_f32(const uint8_t *codes, const uint8_t *scales, void *out, MxDeq p) {
+extern "C" __global__ void lowbit_mx_dequantize_f32(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ MxDeq p) {
     mx_dequantize_body<0>(codes, scales, out, p);
 }
-extern "C" __global__ void lowbit_mx_dequantize_bf16(const uint8_t *codes, const uint8_t *scales, void *out, MxDeq p) {
+extern "C" __global__ void lowbit_mx_dequantize_bf16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ MxDeq p) {
     mx_dequantize_body<1>(codes, scales, out, p);
 }
-extern "C" __global__ void lowbit_mx_dequantize_f16(const uint8_t *codes, const uint8_t *scales, void *out, MxDeq p) {
+extern "C" __global__ void lowbit_mx_dequantize_f16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ MxDeq p) {
     mx_dequantize_body<2>(codes, scales, out, p);
 }
 
@@ -674,7 +674,7 @@ __device__ __forceinline__ float ue4m3_value(int code) {  // exact; code 0x00..0
 }
 
 template <int SRC>
-__device__ void nv_quantize_body(const void *in, uint8_t *codes, uint8_t *scales, const unsigned int *tensorAmax, Nv p) {
+__device__ void nv_quantize_body(const void *in, uint8_t *codes, uint8_t *scales, const unsigned int *tensorAmax, const Nv &p) {
     float g = p.gFromAmax ? __fdiv_rn(__uint_as_float(*tensorAmax), 2688.0f) : __uint_as_float((uint32_t) p.tensorScaleBits);
     float lower = __uint_as_float((uint32_t) (127 + p.lowerExp) << 23);
     float invG = __fdiv_rn(1.0f, g);
@@ -768,13 +768,13 @@ __device__ void nv_quantize_body(const void *in, uint8_t *codes, uint8_t *scales
     }
 }
 
-extern "C" __global__ void lowbit_nv_quantize_f32(const void *in, uint8_t *codes, uint8_t *scales, const unsigned int *amax, Nv p) {
+extern "C" __global__ void lowbit_nv_quantize_f32(const void *in, uint8_t *codes, uint8_t *scales, const unsigned int *amax, const __grid_constant__ Nv p) {
     nv_quantize_body<0>(in, codes, scales, amax, p);
 }
-extern "C" __global__ void lowbit_nv_quantize_bf16(const void *in, uint8_t *codes, uint8_t *scales, const unsigned int *amax, Nv p) {
+extern "C" __global__ void lowbit_nv_quantize_bf16(const void *in, uint8_t *codes, uint8_t *scales, const unsigned int *amax, const __grid_constant__ Nv p) {
     nv_quantize_body<1>(in, codes, scales, amax, p);
 }
-extern "C" __global__ void lowbit_nv_quantize_f16(const void *in, uint8_t *codes, uint8_t *scales, const unsigned int *amax, Nv p) {
+extern "C" __global__ void lowbit_nv_quantize_f16(const void *in, uint8_t *codes, uint8_t *scales, const unsigned int *amax, const __grid_constant__ Nv p) {
     nv_quantize_body<2>(in, codes, scales, amax, p);
 }
 
@@ -785,14 +785,14 @@ struct NvDeq {
     Out out;
 };
 
-__device__ __forceinline__ float e2m1_value(uint32_t c) {
-    const float m[8] = {0.0f, 0.5f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f, 6.0f};
-    float v = m[c & 7];
-    return (c & 8) ? -v : v;
+__device__ __forceinline__ float e2m1_value(uint32_t c) {  // exact, from the bits (no table: no local memory)
+    uint32_t mag = c & 7;
+    uint32_t bits = mag == 0 ? 0u : mag == 1 ? 0x3F000000u : ((mag >> 1) + 126) << 23 | (mag & 1) << 22;
+    return __uint_as_float(bits | (c & 8) << 28);
 }
 
 template <int OUT>
-__device__ void nv_dequantize_body(const uint8_t *codes, const uint8_t *scales, void *out, NvDeq p) {
+__device__ void nv_dequantize_body(const uint8_t *codes, const uint8_t *scales, void *out, const NvDeq &p) {
     int64_t blocks = (int64_t) p.rows * p.blocksPerRow;
     bool singleLevel = p.tensorScaleBits == 0x3F800000;
     uint64_t gSig; int gExp;
@@ -852,12 +852,235 @@ __device__ void nv_dequantize_body(const uint8_t *codes, const uint8_t *scales, 
     }
 }
 
-extern "C" __global__ void lowbit_nv_dequantize_f32(const uint8_t *codes, const uint8_t *scales, void *out, NvDeq p) {
+extern "C" __global__ void lowbit_nv_dequantize_f32(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) {
     nv_dequantize_body<0>(codes, scales, out, p);
 }
-extern "C" __global__ void lowbit_nv_dequantize_bf16(const uint8_t *codes, const uint8_t *scales, void *out, NvDeq p) {
+extern "C" __global__ void lowbit_nv_dequantize_bf16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) {
     nv_dequantize_body<1>(codes, scales, out, p);
 }
-extern "C" __global__ void lowbit_nv_dequantize_f16(const uint8_t *codes, const uint8_t *scales, void *out, NvDeq p) {
+extern "C" __global__ void lowbit_nv_dequantize_f16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) {
     nv_dequantize_body<2>(codes, scales, out, p);
 }
+
+// ------------------------------------------------------------------------------------------------
+// Coalesced variants for whole blocks (rowLength a multiple of the block size): each thread loads 16 bytes
+// of input and a block is shared by 2-8 neighbouring lanes, which combine amax with shuffles. Same
+// arithmetic as the kernels above, so the same codes; the host picks them when the shape allows.
+
+template <int SRC> struct Vec {
+    static constexpr int EPT = SRC == 0 ? 4 : 8;  // elements per 16-byte load
+    __device__ static void load(const void *in, int64_t first, uint32_t *x) {
+        uint4 w = *(const uint4 *) ((const char *) in + first * (SRC == 0 ? 4 : 2));
+        if (SRC == 0) { x[0] = w.x; x[1] = w.y; x[2] = w.z; x[3] = w.w; return; }
+        uint32_t ws[4] = {w.x, w.y, w.z, w.w};
+#pragma unroll
+        for (int h = 0; h < 4; h++) {
+            uint32_t lo = ws[h] & 0xFFFF, hi = ws[h] >> 16;
+            x[2 * h] = SRC == 1 ? lo << 16 : f16_to_f32_bits(lo);
+            x[2 * h + 1] = SRC == 1 ? hi << 16 : f16_to_f32_bits(hi);
+        }
+    }
+};
+
+// The scale byte of block b (blocks contiguous: row-major is b itself); 32-bit arithmetic, since a tensor
+// has fewer than 2^31 elements (Java arrays), so blocks < 2^27.
+__device__ __forceinline__ int64_t wide_scale_index(int64_t b, int layout, int blocksPerRow) {
+    if (layout == S_ROW_MAJOR) return b;
+    uint32_t ub = (uint32_t) b, bpr = (uint32_t) blocksPerRow;
+    uint32_t r = ub / bpr, c = ub - r * bpr, cp4 = (bpr + 3) / 4;
+    return (int64_t) ((r / 128) * cp4 + c / 4) * 512 + (r % 32) * 16 + ((r % 128) / 32) * 4 + c % 4;
+}
+
+template <int LANES> __device__ __forceinline__ uint32_t group_max(uint32_t v) {
+#pragma unroll
+    for (int o = 1; o < LANES; o <<= 1) { uint32_t t = __shfl_xor_sync(0xFFFFFFFFu, v, o); v = t > v ? t : v; }
+    return v;
+}
+
+// MX, unpacked or f8f6f4 codes, WHOLE_BLOCK_NAN; the host guarantees rowLength % 32 == 0.
+template <int SRC>
+__device__ void mx_quantize_wide_body(const void *in, uint8_t *codes, uint8_t *scales, const Mx &p, const Elem &f) {
+    constexpr int EPT = Vec<SRC>::EPT, LANES = 32 / EPT;
+    int64_t count = (int64_t) p.rows * p.rowLength, threads = count / EPT;
+    int64_t limit = (threads + 31) / 32 * 32;
+    for (int64_t t = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; t < limit; t += (int64_t) gridDim.x * blockDim.x) {
+        bool live = t < threads;
+        int64_t first = t * EPT;
+        uint32_t x[EPT];
+        if (live) Vec<SRC>::load(in, first, x);
+        else for (int j = 0; j < EPT; j++) x[j] = 0;
+        uint32_t amax = 0, nonFinite = 0;
+#pragma unroll
+        for (int j = 0; j < EPT; j++) {
+            uint32_t a = x[j] & 0x7FFFFFFFu;
+            if (a >= 0x7F800000u) nonFinite = 1; else amax = a > amax ? a : amax;
+        }
+        amax = group_max<LANES>(amax);
+        nonFinite = group_max<LANES>(nonFinite);
+        if (!live) continue;
+        int64_t b = first / 32;
+        int scaleCode;
+        uint8_t out[EPT];
+        if (nonFinite) {
+            scaleCode = 0xFF;
+#pragma unroll
+            for (int j = 0; j < EPT; j++) out[j] = 0;
+        } else {
+            int s;
+            bool zeroElements;
+            if (amax == 0 && p.zeroBlockOne) { s = 0; zeroElements = false; }
+            else s = mx_scale(p, amax, zeroElements);
+            zeroElements |= p.flushTinyAmax && amax < 0x00800000u;
+            scaleCode = s + 127;
+#pragma unroll
+            for (int j = 0; j < EPT; j++) {
+                int code = zeroElements ? encode_f32(f, x[j] & 0x80000000u, 0, 0u) : encode_scaled(f, x[j], s, 0u);
+                out[j] = (uint8_t) (p.elementLayout == L_F8F6F4 && p.fp4 ? code << 2 : code);
+            }
+        }
+        if (EPT == 8) *(uint2 *) (codes + first) = make_uint2(out[0] | out[1] << 8 | out[2] << 16 | (uint32_t) out[3] << 24,
+                                                             out[4] | out[5] << 8 | out[6] << 16 | (uint32_t) out[7 % EPT] << 24);
+        else *(uint32_t *) (codes + first) = out[0] | out[1] << 8 | out[2] << 16 | (uint32_t) out[3] << 24;
+        if ((t % LANES) == 0) scales[wide_scale_index(b, p.scaleLayout, p.blocksPerRow)] = (uint8_t) scaleCode;
+    }
+}
+extern "C" __global__ void lowbit_mx_quantize_wide_f32(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Mx p, const __grid_constant__ Elem f) { mx_quantize_wide_body<0>(in, codes, scales, p, f); }
+extern "C" __global__ void lowbit_mx_quantize_wide_bf16(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Mx p, const __grid_constant__ Elem f) { mx_quantize_wide_body<1>(in, codes, scales, p, f); }
+extern "C" __global__ void lowbit_mx_quantize_wide_f16(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Mx p, const __grid_constant__ Elem f) { mx_quantize_wide_body<2>(in, codes, scales, p, f); }
+
+// MX dequantize, 8 elements a thread; unpacked or f8f6f4 codes; rowLength % 32 == 0.
+template <int OUT>
+__device__ void mx_dequantize_wide_body(const uint8_t *codes, const uint8_t *scales, void *out, const MxDeq &p) {
+    int64_t count = (int64_t) p.rows * p.rowLength, threads = count / 8;
+    for (int64_t t = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; t < threads; t += (int64_t) gridDim.x * blockDim.x) {
+        int64_t first = t * 8;
+        int scaleCode = scales[wide_scale_index(first / 32, p.scaleLayout, p.blocksPerRow)];
+        uint2 w = *(const uint2 *) (codes + first);
+        int s = scaleCode - 127;
+        bool fast = s >= -110;
+        float scale = s >= -126 ? __uint_as_float((uint32_t) (s + 127) << 23) : 0.0f;
+        uint32_t v[8];
+#pragma unroll
+        for (int j = 0; j < 8; j++) {
+            uint32_t byte = ((j < 4 ? w.x : w.y) >> (8 * (j & 3))) & 0xFF;
+            uint32_t code = p.f8f6f4Fp4 ? (byte >> 2) & 0xF : byte;
+            uint32_t e = decode_code(p.dec, code);
+            if (scaleCode == 0xFF) v[j] = quiet_nan(OUT, false);
+            else if ((e & 0x7FFFFFFFu) > 0x7F800000u) v[j] = quiet_nan(OUT, e >> 31);
+            else if (fast) {
+                float prod = __fmul_rn(__uint_as_float(e), scale);
+                v[j] = OUT == 0 ? __float_as_uint(prod) : OUT == 1 ? __float_as_uint(prod) >> 16
+                                                       : (uint32_t) __half_as_ushort(__float2half_rn(prod));
+            } else v[j] = scaled_value(p.out, OUT, e, s, 1, 0);
+        }
+        if (OUT == 0) {
+            uint4 *o = (uint4 *) ((uint32_t *) out + first);
+            o[0] = make_uint4(v[0], v[1], v[2], v[3]);
+            o[1] = make_uint4(v[4], v[5], v[6], v[7]);
+        } else {
+            *(uint4 *) ((uint16_t *) out + first) = make_uint4(v[0] | v[1] << 16, v[2] | v[3] << 16, v[4] | v[5] << 16, v[6] | v[7] << 16);
+        }
+    }
+}
+extern "C" __global__ void lowbit_mx_dequantize_wide_f32(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ MxDeq p) { mx_dequantize_wide_body<0>(codes, scales, out, p); }
+extern "C" __global__ void lowbit_mx_dequantize_wide_bf16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ MxDeq p) { mx_dequantize_wide_body<1>(codes, scales, out, p); }
+extern "C" __global__ void lowbit_mx_dequantize_wide_f16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ MxDeq p) { mx_dequantize_wide_body<2>(codes, scales, out, p); }
+
+// NVFP4 quantize, nibble layouts; rowLength % 16 == 0.
+template <int SRC>
+__device__ void nv_quantize_wide_body(const void *in, uint8_t *codes, uint8_t *scales, const Nv &p) {
+    constexpr int EPT = Vec<SRC>::EPT, LANES = 16 / EPT;
+    float g = __uint_as_float((uint32_t) p.tensorScaleBits);
+    float lower = __uint_as_float((uint32_t) (127 + p.lowerExp) << 23);
+    float invG = __fdiv_rn(1.0f, g);
+    int64_t count = (int64_t) p.rows * p.rowLength, threads = count / EPT;
+    int64_t limit = (threads + 31) / 32 * 32;
+    int hi = p.elementLayout == L_NIBBLE_LOW ? 4 : 0, lo = 4 - hi;
+    for (int64_t t = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; t < limit; t += (int64_t) gridDim.x * blockDim.x) {
+        bool live = t < threads;
+        int64_t first = t * EPT;
+        uint32_t x[EPT];
+        if (live) Vec<SRC>::load(in, first, x);
+        else for (int j = 0; j < EPT; j++) x[j] = 0;
+        uint32_t amax = 0, nonFinite = 0;
+#pragma unroll
+        for (int j = 0; j < EPT; j++) {
+            uint32_t a = x[j] & 0x7FFFFFFFu;
+            if (a >= 0x7F800000u) nonFinite = 1; else amax = a > amax ? a : amax;
+        }
+        amax = group_max<LANES>(amax);
+        nonFinite = group_max<LANES>(nonFinite);
+        if (!live) continue;
+        uint32_t q[EPT];
+        int scaleCode;
+        if (nonFinite) {
+            scaleCode = 0x7F;
+#pragma unroll
+            for (int j = 0; j < EPT; j++) q[j] = 0;
+        } else {
+            float a = __uint_as_float(amax);
+            float s = p.divide ? __fdiv_rn(a, __fmul_rn(6.0f, g)) : __fdiv_rn(__fdiv_rn(a, 6.0f), g);
+            if (s == 0.0f && p.zeroBlockOne) s = 1.0f;
+            s = fminf(fmaxf(s, lower), 448.0f);
+            scaleCode = cvt_e4m3(s);
+            float S = ue4m3_value(scaleCode);
+            float factor = p.divide ? __fmul_rn(S, g) : __fdiv_rn(invG, S);
+            bool flush = p.flushTinyAmax && amax < 0x00800000u;
+#pragma unroll
+            for (int j = 0; j < EPT; j++) {
+                float y = p.divide ? __fdiv_rn(__uint_as_float(x[j]), factor) : __fmul_rn(__uint_as_float(x[j]), factor);
+                q[j] = flush ? (x[j] >> 28) & 0x8u : e2m1_rne_sat(__float_as_uint(y));
+            }
+        }
+        uint32_t w = 0;
+#pragma unroll
+        for (int j = 0; j < EPT; j += 2) w |= (q[j] << lo | q[j + 1] << hi) << (4 * j);
+        if (EPT == 8) *(uint32_t *) (codes + first / 2) = w;
+        else *(uint16_t *) (codes + first / 2) = (uint16_t) w;
+        if ((t % LANES) == 0) scales[wide_scale_index(first / 16, p.scaleLayout, p.blocksPerRow)] = (uint8_t) scaleCode;
+    }
+}
+extern "C" __global__ void lowbit_nv_quantize_wide_f32(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_wide_body<0>(in, codes, scales, p); }
+extern "C" __global__ void lowbit_nv_quantize_wide_bf16(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_wide_body<1>(in, codes, scales, p); }
+extern "C" __global__ void lowbit_nv_quantize_wide_f16(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_wide_body<2>(in, codes, scales, p); }
+
+// NVFP4 dequantize, 8 elements a thread from nibble layouts; rowLength % 16 == 0.
+template <int OUT>
+__device__ void nv_dequantize_wide_body(const uint8_t *codes, const uint8_t *scales, void *out, const NvDeq &p) {
+    int64_t count = (int64_t) p.rows * p.rowLength, threads = count / 8;
+    bool singleLevel = p.tensorScaleBits == 0x3F800000;
+    uint64_t gSig; int gExp;
+    split_f32((uint32_t) p.tensorScaleBits, gSig, gExp);
+    int hi = p.elementLayout == L_NIBBLE_LOW ? 4 : 0, lo = 4 - hi;
+    for (int64_t t = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; t < threads; t += (int64_t) gridDim.x * blockDim.x) {
+        int64_t first = t * 8;
+        int scaleCode = scales[wide_scale_index(first / 16, p.scaleLayout, p.blocksPerRow)];
+        uint32_t w = *(const uint32_t *) (codes + first / 2);
+        float S = scaleCode == 0x7F ? 0.0f : ue4m3_value(scaleCode);
+        uint32_t v[8];
+#pragma unroll
+        for (int j = 0; j < 8; j += 2) {
+#pragma unroll
+            for (int h = 0; h < 2; h++) {
+                uint32_t e = (w >> (4 * j + (h ? hi : lo))) & 0xF;
+                float prod = __fmul_rn(e2m1_value(e), S);
+                uint32_t val;
+                if (scaleCode == 0x7F) val = quiet_nan(OUT, false);
+                else if (singleLevel) val = OUT == 0 ? __float_as_uint(prod) : OUT == 1 ? __float_as_uint(prod) >> 16
+                                                   : (uint32_t) __half_as_ushort(__float2half_rn(prod));
+                else val = scaled_value(p.out, OUT, __float_as_uint(prod), 0, gSig, gExp);
+                v[j + h] = val;
+            }
+        }
+        if (OUT == 0) {
+            uint4 *o = (uint4 *) ((uint32_t *) out + first);
+            o[0] = make_uint4(v[0], v[1], v[2], v[3]);
+            o[1] = make_uint4(v[4], v[5], v[6], v[7]);
+        } else {
+            *(uint4 *) ((uint16_t *) out + first) = make_uint4(v[0] | v[1] << 16, v[2] | v[3] << 16, v[4] | v[5] << 16, v[6] | v[7] << 16);
+        }
+    }
+}
+extern "C" __global__ void lowbit_nv_dequantize_wide_f32(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_wide_body<0>(codes, scales, out, p); }
+extern "C" __global__ void lowbit_nv_dequantize_wide_bf16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_wide_body<1>(codes, scales, out, p); }
+extern "C" __global__ void lowbit_nv_dequantize_wide_f16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_wide_body<2>(codes, scales, out, p); }

@@ -436,20 +436,20 @@ public final class CudaCheck {
         ElementKnobs ek = ocp.knobsFor(mx).elementKnobs(mx);
         int[] elem = KernelParams.element(mx.element(), ek, KernelParams.finiteFast(mx.element(), ek));
         report(d, "bf16 -> MXFP8 E4M3 quantize (ocp-mx-1.0)", 2 * n + n + n / 32, copyBw, 0.9,
-                () -> d.launchAsync("lowbit_mx_quantize_bf16", n / 32, arg(in), arg(codes), arg(scales), nullArg(),
+                () -> d.launchAsync("lowbit_mx_quantize_wide_bf16", n / 8, arg(in), arg(codes), arg(scales),
                         Pointer.to(mxp), Pointer.to(elem)));
         int[] deqMx = KernelParams.concat(new int[] {rows, cols, cols / 32, 0, 1, 0}, KernelParams.output(SourceFormat.BF16),
                 KernelParams.decoder(mx.element()));
         report(d, "MXFP8 E4M3 -> bf16 dequantize", n + n / 32 + 2 * n, copyBw, 0.9,
-                () -> d.launchAsync("lowbit_mx_dequantize_bf16", n / 32, arg(codes), arg(scales), arg(deq), Pointer.to(deqMx)));
+                () -> d.launchAsync("lowbit_mx_dequantize_wide_bf16", n / 8, arg(codes), arg(scales), arg(deq), Pointer.to(deqMx)));
 
         BlockProfile nvp = BlockProfile.NVFP4_TORCHAO;
         int[] nv = CudaTarget.nvParams(nvp.knobsFor(BlockFormat.NVFP4), rows, cols, cols / 16, ScaleLayout.ROW_MAJOR, 1, 0x3F800000);
         report(d, "bf16 -> NVFP4 quantize (nvfp4-torchao, nibble-low-first)", 2 * n + n / 2 + n / 16, copyBw, 0.75,
-                () -> d.launchAsync("lowbit_nv_quantize_bf16", n / 16, arg(in), arg(codes), arg(scales), nullArg(), Pointer.to(nv)));
+                () -> d.launchAsync("lowbit_nv_quantize_wide_bf16", n / 8, arg(in), arg(codes), arg(scales), Pointer.to(nv)));
         int[] deqNv = KernelParams.concat(new int[] {rows, cols, cols / 16, 0, 1, 1, 0x3F800000}, KernelParams.output(SourceFormat.BF16));
         report(d, "NVFP4 -> bf16 dequantize", n / 2 + n / 16 + 2 * n, copyBw, 0.9,
-                () -> d.launchAsync("lowbit_nv_dequantize_bf16", n / 16, arg(codes), arg(scales), arg(deq), Pointer.to(deqNv)));
+                () -> d.launchAsync("lowbit_nv_dequantize_wide_bf16", n / 8, arg(codes), arg(scales), arg(deq), Pointer.to(deqNv)));
 
         // JCuda launch overhead: a one-block kernel, back to back (issue rate) and launch + synchronize
         CUdeviceptr one = d.alloc(4);

@@ -225,8 +225,13 @@ public final class CudaTarget implements Target {
                 int[] mx = mxParams(f, k, r.rows(), r.rowLength(), blocksPerRow, r.scaleLayout(),
                         direct ? layoutId(r.elementLayout()) : 0);
                 int[] elem = KernelParams.element(f.element(), ek, KernelParams.finiteFast(f.element(), ek));
-                device.launch("lowbit_mx_quantize_" + r.source().id(), (long) r.rows() * blocksPerRow, arg(in),
-                        arg(direct ? codes : scratch), arg(scales), nullArg(), Pointer.to(mx), Pointer.to(elem));
+                if (r.rowLength() % 32 == 0 && k.nonFinite() == NonFinitePolicy.WHOLE_BLOCK_NAN) {
+                    device.launch("lowbit_mx_quantize_wide_" + r.source().id(), count / (r.source() == SourceFormat.FP32 ? 4 : 8),
+                            arg(in), arg(direct ? codes : scratch), arg(scales), Pointer.to(mx), Pointer.to(elem));
+                } else {
+                    device.launch("lowbit_mx_quantize_" + r.source().id(), (long) r.rows() * blocksPerRow, arg(in),
+                            arg(direct ? codes : scratch), arg(scales), nullArg(), Pointer.to(mx), Pointer.to(elem));
+                }
                 if (!direct) {
                     pack(scratch, codes, count, r.elementLayout(), f.element());
                 }
@@ -257,8 +262,14 @@ public final class CudaTarget implements Target {
                 }
                 int[] nv = nvParams(r.knobs(), r.rows(), r.rowLength(), blocksPerRow, r.scaleLayout(),
                         direct ? layoutId(r.elementLayout()) : 0, gBits);
-                device.launch("lowbit_nv_quantize_" + r.source().id(), (long) r.rows() * blocksPerRow, arg(in),
-                        arg(direct ? codes : scratch), arg(scales), nullArg(), Pointer.to(nv));
+                boolean nibbles = r.elementLayout() == ElementLayout.NIBBLE_LOW_FIRST || r.elementLayout() == ElementLayout.NIBBLE_HIGH_FIRST;
+                if (nibbles && r.rowLength() % 16 == 0) {
+                    device.launch("lowbit_nv_quantize_wide_" + r.source().id(), count / (r.source() == SourceFormat.FP32 ? 4 : 8),
+                            arg(in), arg(codes), arg(scales), Pointer.to(nv));
+                } else {
+                    device.launch("lowbit_nv_quantize_" + r.source().id(), (long) r.rows() * blocksPerRow, arg(in),
+                            arg(direct ? codes : scratch), arg(scales), nullArg(), Pointer.to(nv));
+                }
                 if (!direct) {
                     pack(scratch, codes, count, r.elementLayout(), f.element());
                 }
@@ -358,7 +369,13 @@ public final class CudaTarget implements Target {
                 params = KernelParams.concat(new int[] {r.rows(), r.rowLength(), blocksPerRow, scaleLayout, layoutId(layout), 0,
                         r.tensorScaleBits().orElse(0x3F800000)}, KernelParams.output(r.output()));
             }
-            device.launch(kernel, (long) r.rows() * blocksPerRow, arg(codes), arg(scales), arg(out), Pointer.to(params));
+            boolean nibbles = layout == ElementLayout.NIBBLE_LOW_FIRST || layout == ElementLayout.NIBBLE_HIGH_FIRST;
+            if (f.isMx() ? r.rowLength() % 32 == 0 : r.rowLength() % 16 == 0 && nibbles) {
+                kernel = kernel.replace("_dequantize_", "_dequantize_wide_");  // coalesced: 8 elements a thread
+                device.launch(kernel, count / 8, arg(codes), arg(scales), arg(out), Pointer.to(params));
+            } else {
+                device.launch(kernel, (long) r.rows() * blocksPerRow, arg(codes), arg(scales), arg(out), Pointer.to(params));
+            }
             return device.download(out, count * outBytes);
         } finally {
             device.free(elements);

@@ -24,7 +24,17 @@ final class KernelParams {
     static final int FAST_NONE = 0, FAST_E4M3 = 1, FAST_E5M2 = 2, FAST_E2M1 = 3, FAST_E2M3 = 4, FAST_E3M2 = 5;
 
     /** The {@code Elem} struct. {@code fast} is one of the FAST_ constants. */
+    /**
+     * A planted bug for checking the checks ({@code -Dlowbit.cuda.plant=rna}): the kernels round ties away
+     * instead of to even, and no hardware cvt is used. CudaCheck's diff and sweep must then fail.
+     */
+    static final boolean PLANT_RNA = "rna".equals(System.getProperty("lowbit.cuda.plant"));
+
     static int[] element(ElementFormat f, ElementKnobs k, int fast) {
+        if (PLANT_RNA && k.rounding() == Rounding.RNE) {
+            k = k.withRounding(Rounding.RNA);
+            fast = FAST_NONE;
+        }
         int kind = f.isInteger() ? 1 : f.specials() == ElementFormat.Specials.E8M0 ? 2 : 0;
         int[] p = new int[27];
         p[0] = kind;
