@@ -869,8 +869,11 @@ extern "C" __global__ void lowbit_nv_dequantize_f16(const uint8_t *codes, const 
 
 template <int SRC> struct Vec {
     static constexpr int EPT = SRC == 0 ? 4 : 8;  // elements per 16-byte load
-    __device__ static void load(const void *in, int64_t first, uint32_t *x) {
-        uint4 w = *(const uint4 *) ((const char *) in + first * (SRC == 0 ? 4 : 2));
+    __device__ static uint4 raw(const void *in, int64_t first) {
+        return *(const uint4 *) ((const char *) in + first * (SRC == 0 ? 4 : 2));
+    }
+    __device__ static void load(const void *in, int64_t first, uint32_t *x) { convert(raw(in, first), x); }
+    __device__ static void convert(uint4 w, uint32_t *x) {
         if (SRC == 0) { x[0] = w.x; x[1] = w.y; x[2] = w.z; x[3] = w.w; return; }
         uint32_t ws[4] = {w.x, w.y, w.z, w.w};
 #pragma unroll
@@ -903,12 +906,15 @@ __device__ void mx_quantize_wide_body(const void *in, uint8_t *codes, uint8_t *s
     constexpr int EPT = Vec<SRC>::EPT, LANES = 32 / EPT;
     int64_t count = (int64_t) p.rows * p.rowLength, threads = count / EPT;
     int64_t limit = (threads + 31) / 32 * 32;
-    for (int64_t t = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; t < limit; t += (int64_t) gridDim.x * blockDim.x) {
+        int64_t stride = (int64_t) gridDim.x * blockDim.x, t0 = blockIdx.x * (int64_t) blockDim.x + threadIdx.x;
+    uint4 next = t0 < threads ? Vec<SRC>::raw(in, t0 * EPT) : make_uint4(0, 0, 0, 0);
+    for (int64_t t = t0; t < limit; t += stride) {
+        uint4 current = next;
+        if (t + stride < threads) next = Vec<SRC>::raw(in, (t + stride) * EPT);  // in flight during this iteration
         bool live = t < threads;
         int64_t first = t * EPT;
         uint32_t x[EPT];
-        if (live) Vec<SRC>::load(in, first, x);
-        else for (int j = 0; j < EPT; j++) x[j] = 0;
+        Vec<SRC>::convert(current, x);
         uint32_t amax = 0, nonFinite = 0;
 #pragma unroll
         for (int j = 0; j < EPT; j++) {
@@ -996,12 +1002,15 @@ __device__ void nv_quantize_wide_body(const void *in, uint8_t *codes, uint8_t *s
     int64_t count = (int64_t) p.rows * p.rowLength, threads = count / EPT;
     int64_t limit = (threads + 31) / 32 * 32;
     int hi = p.elementLayout == L_NIBBLE_LOW ? 4 : 0, lo = 4 - hi;
-    for (int64_t t = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; t < limit; t += (int64_t) gridDim.x * blockDim.x) {
+        int64_t stride = (int64_t) gridDim.x * blockDim.x, t0 = blockIdx.x * (int64_t) blockDim.x + threadIdx.x;
+    uint4 next = t0 < threads ? Vec<SRC>::raw(in, t0 * EPT) : make_uint4(0, 0, 0, 0);
+    for (int64_t t = t0; t < limit; t += stride) {
+        uint4 current = next;
+        if (t + stride < threads) next = Vec<SRC>::raw(in, (t + stride) * EPT);  // in flight during this iteration
         bool live = t < threads;
         int64_t first = t * EPT;
         uint32_t x[EPT];
-        if (live) Vec<SRC>::load(in, first, x);
-        else for (int j = 0; j < EPT; j++) x[j] = 0;
+        Vec<SRC>::convert(current, x);
         uint32_t amax = 0, nonFinite = 0;
 #pragma unroll
         for (int j = 0; j < EPT; j++) {
