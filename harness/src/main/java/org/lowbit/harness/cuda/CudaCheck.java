@@ -49,7 +49,7 @@ import org.lowbit.vectors.TensorScaleMode;
  * inputs, bit for bit; {@code sweep} encodes all 2^32 FP32 patterns to E4M3, E5M2 and E2M1 under
  * cuda-satfinite on the GPU and compares each code with the reference codec; {@code probe} prints what the
  * hardware cvt does with NaN, Inf and overflow; {@code bench} times the performance gates against
- * cuMemcpyDtoD. Exit status 1 on any mismatch.
+ * cuMemcpyDtoD. Exit status 1 on any mismatch or any gate that does not hold.
  */
 public final class CudaCheck {
     private CudaCheck() {}
@@ -64,7 +64,7 @@ public final class CudaCheck {
                     case "diff" -> ok &= diff(cuda, new ReferenceTarget());
                     case "sweep" -> ok &= sweep(cuda.device());
                     case "probe" -> probe(cuda);
-                    case "bench" -> bench(cuda);
+                    case "bench" -> ok &= bench(cuda);
                     default -> throw new IllegalArgumentException("unknown mode '" + mode + "': diff, sweep, probe, bench");
                 }
             }
@@ -408,7 +408,7 @@ public final class CudaCheck {
         return t[reps / 2];
     }
 
-    private static void bench(CudaTarget cuda) throws TargetException {
+    private static boolean bench(CudaTarget cuda) throws TargetException {
         CudaDevice d = cuda.device();
         int rows = 16384, cols = 8192;
         long n = (long) rows * cols;
@@ -430,25 +430,26 @@ public final class CudaCheck {
         System.out.printf(Locale.ROOT, "bench %s: cuMemcpyDtoD %d MiB: %.3f ms, %.0f GB/s (read + written)%n", d.name(),
                 2 * n >> 20, copyMs, copyBw);
 
+        boolean gatesHeld = true;
         BlockFormat mx = BlockFormat.MXFP8_E4M3;
         BlockProfile ocp = BlockProfile.OCP_MX_1_0;
         int[] mxp = CudaTarget.mxParams(mx, ocp.knobsFor(mx), rows, cols, cols / 32, ScaleLayout.ROW_MAJOR, 0);
         ElementKnobs ek = ocp.knobsFor(mx).elementKnobs(mx);
         int[] elem = KernelParams.element(mx.element(), ek, KernelParams.finiteFast(mx.element(), ek));
-        report(d, "bf16 -> MXFP8 E4M3 quantize (ocp-mx-1.0)", 2 * n + n + n / 32, copyBw, 0.9,
+        gatesHeld &= report(d, "bf16 -> MXFP8 E4M3 quantize (ocp-mx-1.0)", 2 * n + n + n / 32, copyBw, 0.9,
                 () -> d.launchAsync("lowbit_mx_quantize_wide_bf16", n / 8, arg(in), arg(codes), arg(scales),
                         Pointer.to(mxp), Pointer.to(elem)));
         int[] deqMx = KernelParams.concat(new int[] {rows, cols, cols / 32, 0, 1, 0}, KernelParams.output(SourceFormat.BF16),
                 KernelParams.decoder(mx.element()));
-        report(d, "MXFP8 E4M3 -> bf16 dequantize", n + n / 32 + 2 * n, copyBw, 0.9,
+        gatesHeld &= report(d, "MXFP8 E4M3 -> bf16 dequantize", n + n / 32 + 2 * n, copyBw, 0.9,
                 () -> d.launchAsync("lowbit_mx_dequantize_wide_bf16", n / 8, arg(codes), arg(scales), arg(deq), Pointer.to(deqMx)));
 
         BlockProfile nvp = BlockProfile.NVFP4_TORCHAO;
         int[] nv = CudaTarget.nvParams(nvp.knobsFor(BlockFormat.NVFP4), rows, cols, cols / 16, ScaleLayout.ROW_MAJOR, 1, 0x3F800000);
-        report(d, "bf16 -> NVFP4 quantize (nvfp4-torchao, nibble-low-first)", 2 * n + n / 2 + n / 16, copyBw, 0.75,
+        gatesHeld &= report(d, "bf16 -> NVFP4 quantize (nvfp4-torchao, nibble-low-first)", 2 * n + n / 2 + n / 16, copyBw, 0.75,
                 () -> d.launchAsync("lowbit_nv_quantize_wide_bf16", n / 8, arg(in), arg(codes), arg(scales), Pointer.to(nv)));
         int[] deqNv = KernelParams.concat(new int[] {rows, cols, cols / 16, 0, 1, 1, 0x3F800000}, KernelParams.output(SourceFormat.BF16));
-        report(d, "NVFP4 -> bf16 dequantize", n / 2 + n / 16 + 2 * n, copyBw, 0.9,
+        gatesHeld &= report(d, "NVFP4 -> bf16 dequantize", n / 2 + n / 16 + 2 * n, copyBw, 0.9,
                 () -> d.launchAsync("lowbit_nv_dequantize_wide_bf16", n / 8, arg(codes), arg(scales), arg(deq), Pointer.to(deqNv)));
 
         // JCuda launch overhead: a one-block kernel, back to back (issue rate) and launch + synchronize
@@ -483,13 +484,16 @@ public final class CudaCheck {
         System.out.printf(Locale.ROOT, "end to end, CudaTarget.quantize bf16 -> MXFP8 %dx%d (pageable host memory, alloc + H2D + kernel + D2H): %.1f ms%n",
                 rows, cols, e2e);
         d.free(in); d.free(copy); d.free(codes); d.free(scales); d.free(deq); d.free(one);
+        return gatesHeld;
     }
 
-    private static void report(CudaDevice d, String what, long bytes, double copyBw, double gate, Runnable kernel) {
+    /** Prints one gate's line; whether it held. */
+    private static boolean report(CudaDevice d, String what, long bytes, double copyBw, double gate, Runnable kernel) {
         float ms = median(d, 20, kernel);
         double bw = bytes / ms / 1e6;
         double ratio = bw / copyBw;
         System.out.printf(Locale.ROOT, "%-58s %.3f ms, %.0f GB/s = %.2fx copy (gate %.2fx): %s%n", what, ms, bw, ratio, gate,
                 ratio >= gate ? "PASS" : "FAIL");
+        return ratio >= gate;
     }
 }
