@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.lowbit.vectors.Level;
 import org.lowbit.conformance.target.Operation;
 
 /**
@@ -14,7 +15,10 @@ import org.lowbit.conformance.target.Operation;
  * @param formats        format ids to keep (element, block or scaled); empty keeps every claimed format
  * @param profiles       profile ids to keep; empty keeps every claimed profile
  * @param operations     operations to keep; empty keeps every claimed operation
- * @param level          how much to run
+ * @param level          how much to run, as the vector levels of vectors/FORMAT.md §1: {@code 1} runs the
+ *                       committed golden set, the 16-bit element sweeps (exhaustive at every level) and the
+ *                       property tests at their default trial counts; {@code 2} adds the level-2 vectors generated
+ *                       on the fly and 10× the property trials; {@code exhaustive} does what {@code 2} does
  * @param vectorsDir     the golden set (a missing or unreadable corpus is a FAIL, never a skip)
  * @param reportDir      where reports go (JUnit XML, Allure results, matrix JSON and Markdown), or empty
  * @param shard          the slice of the run

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
-import org.lowbit.conformance.run.Level;
+import org.lowbit.vectors.Level;
 import org.lowbit.conformance.run.MatrixKey;
 import org.lowbit.conformance.run.Outcome;
 import org.lowbit.conformance.target.Capability;
@@ -564,7 +564,7 @@ final class Properties {
                 QuantizeGroup group = new QuantizeGroup(format, profile, source, knobs, input.length, 1, ElementLayout.UNPACKED,
                         ScaleLayout.ROW_MAJOR, mode, "property/" + property.id, seed, List.of(test));
                 VectorFile file = VectorFile.of(org.lowbit.vectors.Operation.QUANTIZE, format.id(), profile.id(),
-                        org.lowbit.vectors.Level.ONE, List.of("A regression vector written by lowbit conform: a shrunk input"
+                        Level.ONE, List.of("A regression vector written by lowbit conform: a shrunk input"
                         + " that failed the property " + property.id + "."), Map.of(Flag.RANDOM.name(), Flag.RANDOM.note()),
                         List.of(group));
                 return write(ctx, "quantize_" + format.id() + "_" + profile.id() + "_" + source.id() + "_"
@@ -693,7 +693,7 @@ final class Properties {
                 }
                 EncodeGroup group = new EncodeGroup(source, format, profile, knobs, "property/encode-monotonicity", seed, tests);
                 VectorFile file = VectorFile.of(org.lowbit.vectors.Operation.ENCODE, format.id(), profile.id(),
-                        org.lowbit.vectors.Level.ONE, List.of("A regression vector written by lowbit conform: two inputs"
+                        Level.ONE, List.of("A regression vector written by lowbit conform: two inputs"
                         + " whose codes broke encode monotonicity."), Map.of(Flag.RANDOM.name(), Flag.RANDOM.note()),
                         List.of(group));
                 return write(ctx, "encode_" + format.id() + "_" + profile.id() + "_" + source.id() + "_monotonicity_"

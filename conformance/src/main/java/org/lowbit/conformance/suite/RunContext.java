@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.lowbit.conformance.run.Level;
+import org.lowbit.vectors.Level;
 import org.lowbit.conformance.run.MatrixKey;
 import org.lowbit.conformance.run.RunOptions;
 import org.lowbit.conformance.target.Capability;

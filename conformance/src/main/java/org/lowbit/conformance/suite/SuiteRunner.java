@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.lowbit.conformance.run.Level;
+import org.lowbit.vectors.Level;
 import org.lowbit.conformance.run.RunOptions;
 import org.lowbit.conformance.target.Capability;
 import org.lowbit.conformance.target.CapabilityManifest;

@@ -280,7 +280,14 @@ public final class ReferenceTarget implements Target {
         return "OUT_OF_RANGE";
     }
 
-    private static byte[] packElements(ElementLayout layout, ElementFormat element, byte[] codes) throws TargetException {
+    /**
+     * The codes (one per byte) stored in {@code layout}, the whole tensor as one stream (SPEC.md §9.1): the
+     * codes themselves for {@code unpacked}; otherwise the count must fill whole containers. Other Java targets
+     * store their codes with it too.
+     *
+     * @throws TargetException.Rejected {@code OUT_OF_RANGE} when the count does not fill whole containers
+     */
+    public static byte[] packElements(ElementLayout layout, ElementFormat element, byte[] codes) throws TargetException {
         if (layout == ElementLayout.UNPACKED) {
             return codes;
         }

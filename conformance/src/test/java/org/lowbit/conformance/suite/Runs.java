@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import org.lowbit.conformance.run.ConformanceRun;
-import org.lowbit.conformance.run.Level;
+import org.lowbit.vectors.Level;
 import org.lowbit.conformance.run.ProgressListener;
 import org.lowbit.conformance.run.RunOptions;
 import org.lowbit.conformance.run.RunReport;

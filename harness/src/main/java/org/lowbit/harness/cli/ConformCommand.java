@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.lowbit.conformance.run.CaseResult;
 import org.lowbit.conformance.run.ConformanceRun;
-import org.lowbit.conformance.run.Level;
+import org.lowbit.vectors.Level;
 import org.lowbit.conformance.run.Outcome;
 import org.lowbit.conformance.run.ProgressListener;
 import org.lowbit.conformance.run.RunOptions;

@@ -13,6 +13,7 @@ import org.lowbit.conformance.target.DequantizeRequest;
 import org.lowbit.conformance.target.Operation;
 import org.lowbit.conformance.target.QuantizeRequest;
 import org.lowbit.conformance.target.QuantizeResult;
+import org.lowbit.conformance.target.ReferenceTarget;
 import org.lowbit.conformance.target.Target;
 import org.lowbit.conformance.target.TargetException;
 import org.lowbit.reference.block.BlockDequantizer;
@@ -138,7 +139,7 @@ public final class CpuVectorTarget implements Target {
                 }
             });
         }
-        byte[] elements = pack(r.elementLayout(), r.format().element(), codes);
+        byte[] elements = ReferenceTarget.packElements(r.elementLayout(), r.format().element(), codes);
         byte[] storedScales = ScalePacking.pack(r.scaleLayout(), scales, rows, blocksPerRow);
         return new QuantizeResult(storedScales, elements, OptionalInt.empty());
     }
@@ -161,18 +162,6 @@ public final class CpuVectorTarget implements Target {
             }
             case FP64 -> throw new IllegalArgumentException("f64 is the exact oracle's input only");
         };
-    }
-
-    private static byte[] pack(ElementLayout layout, ElementFormat element, byte[] codes) throws TargetException {
-        if (layout == ElementLayout.UNPACKED) {
-            return codes;
-        }
-        if (codes.length % layout.codesPerContainer() != 0) {
-            throw new TargetException.Rejected("OUT_OF_RANGE", String.format(Locale.ROOT,
-                    "%d codes do not fill whole %s containers of %d codes", codes.length, layout.id(),
-                    layout.codesPerContainer()));
-        }
-        return ElementPacking.pack(layout, element, codes);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.lowbit.conformance.run.CaseResult;
 import org.lowbit.conformance.run.ConformanceRun;
-import org.lowbit.conformance.run.Level;
+import org.lowbit.vectors.Level;
 import org.lowbit.conformance.run.Outcome;
 import org.lowbit.conformance.run.ProgressListener;
 import org.lowbit.conformance.run.ResultMatrix;
