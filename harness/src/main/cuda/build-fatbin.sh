@@ -14,7 +14,8 @@ if [ -z "$nvcc" ]; then
 fi
 mkdir -p "$out"
 fatbin=$out/lowbit.fatbin
-if [ -f "$fatbin" ] && [ "$fatbin" -nt "$src/lowbit.cu" ] && [ "$fatbin" -nt "$0" ]; then
+# Up to date when newer than this script and every source (lowbit.cu and the .cuh files it includes).
+if [ -f "$fatbin" ] && [ "$fatbin" -nt "$0" ] && [ -z "$(find "$src" -name '*.cu*' -newer "$fatbin")" ]; then
     exit 0
 fi
 flags=(-O3 --fmad=false -std=c++17)

@@ -1093,3 +1093,6 @@ __device__ void nv_dequantize_wide_body(const uint8_t *codes, const uint8_t *sca
 extern "C" __global__ void lowbit_nv_dequantize_wide_f32(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_wide_body<0>(codes, scales, out, p); }
 extern "C" __global__ void lowbit_nv_dequantize_wide_bf16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_wide_body<1>(codes, scales, out, p); }
 extern "C" __global__ void lowbit_nv_dequantize_wide_f16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_wide_body<2>(codes, scales, out, p); }
+
+// Scaled formats (SPEC.md §11).
+#include "scaled.cuh"
