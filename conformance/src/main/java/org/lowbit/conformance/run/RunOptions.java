@@ -18,7 +18,9 @@ import org.lowbit.conformance.target.Operation;
  * @param level          how much to run, as the vector levels of vectors/FORMAT.md §1: {@code 1} runs the
  *                       committed golden set, the 16-bit element sweeps (exhaustive at every level) and the
  *                       property tests at their default trial counts; {@code 2} adds the level-2 vectors generated
- *                       on the fly and 10× the property trials; {@code exhaustive} does what {@code 2} does
+ *                       on the fly and 10× the property trials; {@code exhaustive} adds to {@code 2} the
+ *                       encode of all 2^32 FP32 patterns into every claimed format × profile (256 slices of
+ *                       2^24, each one request)
  * @param vectorsDir     the golden set (a missing or unreadable corpus is a FAIL, never a skip)
  * @param reportDir      where reports go (JUnit XML, Allure results, matrix JSON and Markdown), or empty
  * @param shard          the slice of the run

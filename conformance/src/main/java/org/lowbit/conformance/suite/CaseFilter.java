@@ -12,10 +12,12 @@ import org.lowbit.spec.SplitMix64;
  */
 public final class CaseFilter {
     private final List<Pattern> only;
+    private final List<String> literalIds;
     private final Shard shard;
 
     public CaseFilter(java.util.Set<String> only, Shard shard) {
         this.only = only.stream().sorted().map(CaseFilter::glob).toList();
+        this.literalIds = only.stream().filter(id -> id.indexOf('*') < 0 && id.indexOf('?') < 0).sorted().toList();
         this.shard = shard;
     }
 
@@ -28,6 +30,9 @@ public final class CaseFilter {
         }
         return shard.count() == 1 || shardOf(caseId, shard.count()) == shard.index();
     }
+
+    /** The {@code --only} entries that are whole case ids, not globs. */
+    public List<String> literalIds() { return literalIds; }
 
     /** Whether the filter keeps everything (then a claim that ran no case is a FAIL). */
     public boolean keepsAll() {

@@ -86,6 +86,23 @@ public final class CaseRecorder {
         progress.advanced(done.addAndGet(n), current);
     }
 
+    /**
+     * Counts {@code n} failing cases of one outcome at once, with no verdict each: the failures of an exhaustive
+     * slice beyond those it lists (no waiver file is in use when this is called).
+     */
+    public void recordUnlisted(MatrixKey cell, Outcome outcome, long n, String current) {
+        if (n <= 0) {
+            return;
+        }
+        matrix.add(cell, outcome, n);
+        if (outcome.failsRun()) {
+            synchronized (this) {
+                failureCount += n;
+            }
+        }
+        progress.advanced(done.addAndGet(n), current);
+    }
+
     /** The one-line command that reruns a case. */
     public String reproduce(MatrixKey cell, String caseId) {
         StringBuilder s = new StringBuilder("./lowbit conform --target ").append(quote(targetSpec));

@@ -21,12 +21,21 @@ import org.lowbit.spec.ElementFormat;
 import org.lowbit.spec.ElementKnobs;
 import org.lowbit.spec.ElementProfile;
 import org.lowbit.spec.SourceFormat;
+import org.lowbit.vectors.Level;
 
 /**
  * The exhaustive element tests: every code of every claimed format decoded (against the exact oracle,
  * {@link ExactCodec}), and every FP16 and BF16 bit pattern encoded into every claimed format × profile (against
  * the reference codec, which the reference's own tests prove equal to the exact oracle on all of these inputs).
  * All inputs of a sweep go to the target in one request; each input is a case.
+ *
+ * <p>At level {@code exhaustive} (DESIGN.md: "an opt-in exhaustive run, over all 2^32 FP32 inputs") every FP32
+ * pattern is also encoded into every claimed format × profile, in 256 slices of 2^24 consecutive patterns, one
+ * request and one test each. A slice is the unit of sharding and of {@code --only} globs
+ * ({@code sweep/encode-f32/FORMAT/PROFILE/slice-0x3f}); a single input's id
+ * ({@code sweep/encode-f32/FORMAT/PROFILE#0x3f800000}, what a failure's reproduce line names) runs that input
+ * alone. The first {@link #LISTED_PER_SLICE} failing inputs of a slice are listed in full; the rest are counted
+ * as failures of the same outcome, never dropped.
  */
 final class Sweeps {
     private Sweeps() {}
@@ -70,7 +79,121 @@ final class Sweeps {
         if (!encode.isEmpty()) {
             nodes.add(DynamicContainer.dynamicContainer("encode every 16-bit input", encode));
         }
+        if (ctx.level() == Level.EXHAUSTIVE) {
+            List<DynamicNode> f32 = new ArrayList<>();
+            for (Capability c : ctx.claimsOf(Operation.ENCODE)) {
+                if (!c.precisions().contains(SourceFormat.FP32)) {
+                    continue;
+                }
+                ElementFormat format = ElementFormat.byId(c.format());
+                ElementProfile profile = ElementProfile.byId(c.profile());
+                List<DynamicNode> slices = new ArrayList<>();
+                for (int slice = 0; slice < SLICES; slice++) {
+                    int[] only = sliceInputs(ctx, format, profile, slice);
+                    if (only != null && only.length == 0) {
+                        continue;
+                    }
+                    int s = slice;
+                    cases += only == null ? SLICE : only.length;
+                    slices.add(DynamicTest.dynamicTest(String.format(Locale.ROOT, "encode every f32 pattern 0x%02x000000-0x%02xffffff",
+                            slice, slice), () -> float32Slice(ctx, format, profile, s, only)));
+                }
+                if (!slices.isEmpty()) {
+                    f32.add(DynamicContainer.dynamicContainer("encode every f32 pattern to " + format + " under " + profile, slices));
+                }
+            }
+            if (!f32.isEmpty()) {
+                nodes.add(DynamicContainer.dynamicContainer("encode every f32 input (level exhaustive)", f32));
+            }
+        }
         return new GoldenVectors.Plan(nodes, cases);
+    }
+
+    /** Level exhaustive: the FP32 space in slices of 2^24 patterns (the top byte is the slice). */
+    static final int SLICES = 256;
+    static final int SLICE = 1 << 24;
+    /** Failing inputs of one slice listed in full; the rest are counted. */
+    static final int LISTED_PER_SLICE = 16;
+
+    static String sliceId(ElementFormat format, ElementProfile profile, int slice) {
+        return String.format(Locale.ROOT, "sweep/encode-f32/%s/%s/slice-0x%02x", format.id(), profile.id(), slice);
+    }
+
+    static String float32Id(ElementFormat format, ElementProfile profile, int bits) {
+        return String.format(Locale.ROOT, "sweep/encode-f32/%s/%s#0x%08x", format.id(), profile.id(), bits);
+    }
+
+    /** null: the whole slice; else the inputs that {@code --only} names one by one (possibly none). */
+    private static int[] sliceInputs(RunContext ctx, ElementFormat format, ElementProfile profile, int slice) {
+        if (ctx.filter().keepsAll() || ctx.filter().keeps(sliceId(format, profile, slice))) {
+            return null;
+        }
+        String prefix = String.format(Locale.ROOT, "sweep/encode-f32/%s/%s#0x%02x", format.id(), profile.id(), slice);
+        return ctx.filter().literalIds().stream()
+                .filter(id -> id.length() == prefix.length() + 6 && id.startsWith(prefix) && ctx.filter().keeps(id))
+                .mapToInt(id -> Integer.parseUnsignedInt(id.substring(id.indexOf("#0x") + 3), 16))
+                .distinct().sorted().toArray();
+    }
+
+    private static void float32Slice(RunContext ctx, ElementFormat format, ElementProfile profile, int slice, int[] only) {
+        MatrixKey cell = ctx.cell(Operation.ENCODE, format.id(), profile.id());
+        ctx.exercise(Claims.unit(Operation.ENCODE, format.id(), profile.id(), "source", SourceFormat.FP32.id()));
+        ElementKnobs knobs = profile.knobsFor(format);
+        int n = only == null ? SLICE : only.length;
+        java.util.function.IntUnaryOperator input = only == null ? i -> slice << 24 | i : i -> only[i];
+        byte[] in = new byte[4 * n];
+        IntStream.range(0, n).parallel().forEach(i -> LittleEndian.putInt(in, 4 * i, input.applyAsInt(i)));
+        Answer<byte[]> answer = Answer.of(() -> ctx.target().encode(new EncodeRequest(format, profile, knobs, SourceFormat.FP32,
+                in, new byte[0])));
+        if (answer instanceof Answer.Ok<byte[]>(byte[] v) && v.length != n) {
+            answer = new Answer.Err<>(new org.lowbit.conformance.target.TargetException.Malformed(String.format(Locale.ROOT,
+                    "answered %d bytes for %d inputs", v.length, n)));
+        }
+        String name = String.format(Locale.ROOT, "encode every f32 pattern 0x%02x000000-0x%02xffffff to %s under %s", slice, slice,
+                format, profile);
+        int[] failing;
+        byte[] codes;
+        if (answer instanceof Answer.Ok<byte[]>(byte[] v)) {
+            codes = v;
+            failing = IntStream.range(0, n).parallel()
+                    .filter(i -> (v[i] & 0xFF) != ElementCodec.encodeFloat32(input.applyAsInt(i), format, knobs)).toArray();
+        } else {
+            codes = null;
+            failing = IntStream.range(0, n).toArray();
+        }
+        List<Verdict> listed = new ArrayList<>();
+        for (int k = 0; k < Math.min(LISTED_PER_SLICE, failing.length); k++) {
+            int bits = input.applyAsInt(failing[k]);
+            listed.add(float32Verdict(ctx, cell, format, profile, knobs, bits, answer, codes == null ? 0 : codes[failing[k]] & 0xFF));
+        }
+        long unlisted = failing.length - listed.size();
+        if (unlisted > 0) {
+            Outcome outcome = answer instanceof Answer.Err<byte[]>(Throwable e) ? Answer.outcome(e) : Outcome.FAIL;
+            if (ctx.waivers().all().isEmpty()) {
+                ctx.recorder().recordUnlisted(cell, outcome, unlisted, name);
+            } else {  // a waiver may cover some of them: each goes through the recorder
+                for (int k = listed.size(); k < failing.length; k++) {
+                    int bits = input.applyAsInt(failing[k]);
+                    ctx.recorder().record(Verdict.of(cell, float32Id(format, profile, bits), outcome,
+                            "target '" + ctx.targetName() + "', f32 0x" + Integer.toHexString(bits) + ": see " + name), name);
+                }
+            }
+        }
+        CaseTests.finish(ctx, name, CaseTests.params(ctx, format.id(), profile.id(), "-"), listed, cell,
+                n - failing.length, unlisted);
+    }
+
+    private static Verdict float32Verdict(RunContext ctx, MatrixKey cell, ElementFormat format, ElementProfile profile,
+                                          ElementKnobs knobs, int bits, Answer<byte[]> answer, int actual) {
+        String id = float32Id(format, profile, bits);
+        String head = "target '" + ctx.targetName() + "', case " + id + " (exhaustive encode, " + knobs.rounding() + ", "
+                      + knobs.overflow() + ")\n  input: " + FailureText.source(SourceFormat.FP32, bits);
+        if (answer instanceof Answer.Err<byte[]>(Throwable e)) {
+            return Verdict.of(cell, id, Answer.outcome(e), head + "\n  the target " + Answer.describe(e));
+        }
+        FailureText.Table t = new FailureText.Table();
+        t.add("code", "0", FailureText.code(format, ElementCodec.encodeFloat32(bits, format, knobs)), FailureText.code(format, actual));
+        return new Verdict(cell, id, Outcome.FAIL, head + "\n  expected vs actual:\n" + t, t.toString());
     }
 
     static String decodeId(ElementFormat format, int code) {

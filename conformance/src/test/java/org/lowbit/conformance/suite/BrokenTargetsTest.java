@@ -330,4 +330,44 @@ class BrokenTargetsTest {
         assertTrue(p.getMessage().contains("unknown profile 'ocpx'"), p.getMessage());
     }
 
+
+    static RunOptions exhaustive(String target, String format, String profile, Set<String> only) {
+        RunOptions o = Runs.options(target, Set.of(format), Set.of(profile), Set.of(Operation.ENCODE));
+        return new RunOptions(o.targetSpec(), o.formats(), o.profiles(), o.operations(), org.lowbit.vectors.Level.EXHAUSTIVE,
+                o.vectorsDir(), o.reportDir(), o.shard(), o.requestTimeout(), o.seed(), only, o.waivers(), o.progress());
+    }
+
+    static long count(RunReport r, Outcome outcome) {
+        return r.matrix().cells().values().stream().mapToLong(m -> m.getOrDefault(outcome, 0L)).sum();
+    }
+
+    @Test
+    void exhaustiveFloat32SliceFindsTheOneTieOfItsBinades() {
+        // slice 0x3e holds f32 [2^-3, 2^-1): of FP4's midpoints (SPEC.md §3) only 0.25 = 0x3e800000 lies there,
+        // so ties-away breaks exactly that input of the slice's 2^24
+        RunReport r = Runs.run(exhaustive("broken:ties-away", "fp4_e2m1", "ocp",
+                Set.of("sweep/encode-f32/fp4_e2m1/ocp/slice-0x3e")));
+        assertFailsWith(r, "sweep/encode-f32/fp4_e2m1/ocp#0x3e800000");
+        assertEquals(1, count(r, Outcome.FAIL));
+        assertEquals((1 << 24) - 1, count(r, Outcome.PASS));
+        CaseResult c = r.failures().getFirst();
+        assertTrue(c.reproduce().contains("--only 'sweep/encode-f32/fp4_e2m1/ocp#0x3e800000'"), c.reproduce());
+        // the reproduce line's id runs that input alone
+        RunReport one = Runs.run(exhaustive("reference", "fp4_e2m1", "ocp", Set.of("sweep/encode-f32/fp4_e2m1/ocp#0x3e800000")));
+        assertTrue(one.passed());
+        assertEquals(1, count(one, Outcome.PASS));
+    }
+
+    @Test
+    void exhaustiveFloat32SliceCountsFailuresBeyondThoseItLists() {
+        // slice 0x3c is f32 [2^-7, 2^-5). E4M3's subnormals are k·2^-9, k = 1..7; inputs below the midpoint
+        // 7.5·2^-9 = 0x3c700000 round to a subnormal (the tie itself goes to 2^-6, even), so flushing subnormal
+        // results breaks the 0x700000 inputs 0x3c000000..0x3c6fffff: 16 listed, the rest counted
+        RunReport r = Runs.run(exhaustive("broken:flush-subnormals", "fp8_e4m3", "ocp",
+                Set.of("sweep/encode-f32/fp8_e4m3/ocp/slice-0x3c")));
+        assertFailsWith(r, "sweep/encode-f32/fp8_e4m3/ocp#0x3c000000", "sweep/encode-f32/fp8_e4m3/ocp#0x3c00000f");
+        assertEquals(0x700000, count(r, Outcome.FAIL));
+        assertEquals((1 << 24) - 0x700000, count(r, Outcome.PASS));
+        assertEquals(Sweeps.LISTED_PER_SLICE, failed(r).stream().filter(id -> id.startsWith("sweep/encode-f32/")).count());
+    }
 }

@@ -96,7 +96,9 @@ final class ConformCommand implements Callable<Integer> {
     List<String> operationIds = List.of();
 
     @Option(names = "--level", paramLabel = "1|2|exhaustive", defaultValue = "1",
-            description = "How much to run: 1 (the committed vectors, sweeps, properties), 2, exhaustive (default ${DEFAULT-VALUE}).")
+            description = "How much to run: 1 (the committed vectors, sweeps, properties), 2 (adds level-2 vectors, 10x the"
+                          + " property trials), exhaustive (adds every f32 pattern encoded per claimed format and profile)"
+                          + " (default ${DEFAULT-VALUE}).")
     String levelId;
 
     @Option(names = "--vectors", paramLabel = "DIR",
