@@ -195,8 +195,10 @@ final class BlockRules {
         requireFinite(s, "scale", knobs);
         double z = symmetric ? (UINT4_MAX + 1) / 2 : rint(apply(p, knobs.application(), -xmin, s)) + 0.0;
         if (z < 0 || z > UINT4_MAX) {
-            throw new IllegalStateException("GPTQ zero " + z + " outside [0, 15]; the range contains 0, so this"
-                                             + " cannot happen with finite input");
+            // The range contains 0, so z is in [0, 15] unless s underflowed to 0 (a group whose only nonzero
+            // values are a few subnormals: (xmax − xmin) ⊘ 15 rounds to 0, and −xmin ⊘ 0 is infinite)
+            throw new IllegalArgumentException("GPTQ zero " + z + " outside [0, 15]: the scale (xmax - xmin) / 15 = " + s
+                                               + " underflowed (" + knobs.arithmetic() + ")");
         }
         int[] codes = new int[values.length];
         for (int i = 0; i < values.length; i++) {

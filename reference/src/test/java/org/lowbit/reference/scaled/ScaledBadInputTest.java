@@ -39,6 +39,17 @@ class ScaledBadInputTest {
     }
 
     @Test
+    @DisplayName("GPTQ asymmetric: a group whose only nonzero is -2^-149 has scale 2^-149 / 15 = 0 and an infinite zero: rejected")
+    void gptqScaleUnderflow() {
+        // xmin = -2^-149, xmax = 0: s = 2^-149 / 15 rounds to 0 in FP32, z = round(2^-149 / 0) = +Inf (int-packing §2.1)
+        ScaledKnobs gptq = ScaledProfile.GPTQ_ASYMMETRIC.knobsFor(ScaledFormat.INT4_GROUP);
+        float[] group = new float[128];
+        group[0] = Float.intBitsToFloat(0x80000001);
+        assertMessage(() -> ScaledCodec.quantize(group, 1, 128, ScaledFormat.INT4_GROUP, gptq),
+                "GPTQ zero Infinity outside [0, 15]", "underflowed");
+    }
+
+    @Test
     @DisplayName("128×128 blocks on a ragged matrix are rejected under REJECT and zero-padded under PAD_WITH_ZEROS")
     void ragged128x128() {
         ScaledKnobs ct = ScaledProfile.COMPRESSED_TENSORS.knobsFor(ScaledFormat.INT8_BLOCK_128X128);
