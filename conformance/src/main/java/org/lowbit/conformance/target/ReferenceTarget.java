@@ -274,7 +274,7 @@ public final class ReferenceTarget implements Target {
         if (m.contains("whole number of") || m.contains("tail")) {
             return "RAGGED_TAIL";
         }
-        if (m.contains("tensor scale") && m.contains("zero")) {
+        if (m.contains("tensor scale") && (m.contains("zero") || m.contains(" is 0 "))) {  // "… amax/2688 is 0 (…)"
             return "ZERO_TENSOR_SCALE";
         }
         return "OUT_OF_RANGE";
