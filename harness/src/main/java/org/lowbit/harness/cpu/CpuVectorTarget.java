@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,6 +25,7 @@ import org.lowbit.reference.layout.LittleEndian;
 import org.lowbit.reference.layout.ScalePacking;
 import org.lowbit.spec.BlockFormat;
 import org.lowbit.spec.BlockPolicies.TailPolicy;
+import org.lowbit.spec.BlockPolicies.TensorScaleRule;
 import org.lowbit.spec.BlockProfile;
 import org.lowbit.spec.ElementFormat;
 import org.lowbit.spec.ElementLayout;
@@ -47,7 +49,12 @@ public final class CpuVectorTarget implements Target {
     /** Below this many blocks per thread a call stays on one thread. */
     private static final long MIN_BLOCKS_PER_THREAD = 1024;
 
+    private static final ReferenceTarget REFERENCE = new ReferenceTarget();
+    static final String NVFP4_VECTOR_CLASS = "org.lowbit.harness.cpu.VectorNvfp4Kernels";
+
     private final MxKernels kernels;
+    /** The NVFP4 vector kernels, or null on the scalar backend (NVFP4 then runs on the reference). */
+    private final Nvfp4Kernels nvfp4;
     private final BlockParallel parallel;
 
     /** A target on the chosen backend ({@link CpuBackends#kernels}) with the default parallelism. */
@@ -58,7 +65,17 @@ public final class CpuVectorTarget implements Target {
     /** A target on {@code kernels} with {@code threads} threads. */
     public CpuVectorTarget(MxKernels kernels, int threads) {
         this.kernels = kernels;
+        this.nvfp4 = kernels.vectorBits() > 0 ? load(NVFP4_VECTOR_CLASS, Nvfp4Kernels.class) : null;
         this.parallel = new BlockParallel(threads);
+    }
+
+    /** A vector kernel class, loaded by name (as {@link CpuBackends} loads the MX one) only on the vector backend. */
+    private static <T> T load(String className, Class<T> type) {
+        try {
+            return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("the Vector API kernels " + className + " could not start: " + e, e);
+        }
     }
 
     @Override
@@ -79,14 +96,18 @@ public final class CpuVectorTarget implements Target {
                 capabilities());
     }
 
-    /** Every (MX format, block profile) pair whose knobs the kernels compute. */
+    /**
+     * Every (MX format, block profile) pair whose knobs {@link MxPlan} computes, and every NVFP4 profile (on
+     * the vector backend, the knobs {@link Nvfp4Plan} computes run in vector code, the rest on the reference).
+     */
     public static List<Capability> capabilities() {
         List<Capability> caps = new ArrayList<>();
         Set<String> scaleLayouts = EnumSet.allOf(ScaleLayout.class).stream().map(ScaleLayout::id)
                 .collect(Collectors.toUnmodifiableSet());
         for (BlockProfile profile : BlockProfile.values()) {
             for (BlockFormat format : BlockFormat.values()) {
-                if (!profile.supports(format) || MxPlan.of(format, profile.knobsFor(format)).isEmpty()) {
+                if (!profile.supports(format)
+                        || (format.isMx() && MxPlan.of(format, profile.knobsFor(format)).isEmpty())) {
                     continue;
                 }
                 Set<String> elementLayouts = EnumSet.allOf(ElementLayout.class).stream()
@@ -103,38 +124,107 @@ public final class CpuVectorTarget implements Target {
 
     @Override
     public QuantizeResult quantize(QuantizeRequest r) throws TargetException {
+        if (r.format().isNvfp4()) {
+            return quantizeNvfp4(r);
+        }
         MxPlan plan = MxPlan.of(r.format(), r.knobs()).orElseThrow(() -> new TargetException.NotSupported(
                 "cpu-vector does not compute " + r.format().id() + " with these knobs (" + r.profile().id() + ")"));
         if (r.tensorScaleMode() == TensorScaleMode.GIVEN) {
             throw new TargetException.Rejected("OUT_OF_RANGE", r.format().id() + " has no per-tensor scale (MX is single level)");
         }
+        SourceFormat source = r.source();
+        byte[] in = r.input();
+        return quantizeRows(r, (first, blocks, codes, scales, firstBlock) ->
+                kernels.quantize(plan, source, in, first, blocks, codes, scales, firstBlock), OptionalInt.empty());
+    }
+
+    /**
+     * NVFP4 (SPEC.md §8.4) on {@link Nvfp4Kernels} when the Vector API backend is in use and {@link Nvfp4Plan}
+     * computes the knobs; otherwise the reference. g: the caller's, or amax/2688 over the tensor, or 1.
+     */
+    private QuantizeResult quantizeNvfp4(QuantizeRequest r) throws TargetException {
+        Optional<Nvfp4Plan> maybePlan = nvfp4 == null ? Optional.empty() : Nvfp4Plan.of(r.format(), r.knobs());
+        if (maybePlan.isEmpty()) {
+            return REFERENCE.quantize(r);
+        }
+        Nvfp4Plan plan = maybePlan.get();
+        OptionalInt g = OptionalInt.empty();
+        if (r.tensorScaleMode() == TensorScaleMode.GIVEN) {
+            int bits = r.tensorScaleBits();
+            if (bits <= 0 || bits >= 0x7F800000) {
+                throw new TargetException.Rejected("OUT_OF_RANGE", String.format(Locale.ROOT,
+                        "per-tensor scale 0x%08X (%s) must be a positive finite FP32 value", bits, Float.intBitsToFloat(bits)));
+            }
+            g = OptionalInt.of(bits);
+        }
+        requireWholeBlocksOrPadding(r);
+        boolean computes = r.tensorScaleMode() != TensorScaleMode.GIVEN && r.knobs().tensorScale() != TensorScaleRule.NONE;
+        if (computes) {
+            int amax = nvfp4.finiteAmax(r.source(), r.input(), r.count());
+            int bits = BlockQuantizer.nvfp4TensorScale(amax);
+            if (bits == 0) {
+                throw new TargetException.Rejected("ZERO_TENSOR_SCALE", String.format(Locale.ROOT,
+                        "the per-tensor scale amax/2688 is 0 (tensor amax %s): two-level NVFP4 has no scale for this"
+                        + " tensor", Float.intBitsToFloat(amax)));
+            }
+            g = OptionalInt.of(bits);
+        }
+        float gValue = g.isPresent() ? Float.intBitsToFloat(g.getAsInt()) : 1.0f;
+        SourceFormat source = r.source();
+        byte[] in = r.input();
+        QuantizeResult result = quantizeRows(r, (first, blocks, codes, scales, firstBlock) ->
+                nvfp4.quantize(plan, source, in, first, blocks, gValue, codes, scales, firstBlock), g);
+        boolean returnsG = computes && r.tensorScaleMode() == TensorScaleMode.COMPUTED;
+        return new QuantizeResult(result.scales(), result.elements(), returnsG ? g : OptionalInt.empty());
+    }
+
+    /** Whole blocks of one of the kernels: codes and scales into the given arrays, offsets as {@link MxKernels}. */
+    @FunctionalInterface
+    private interface QuantizeRange {
+        void run(int first, int blocks, byte[] codes, byte[] scales, int firstBlock);
+    }
+
+    private static void requireWholeBlocksOrPadding(QuantizeRequest r) throws TargetException {
+        int k = r.format().blockSize();
+        if (r.rowLength() % k != 0 && r.knobs().tail() == TailPolicy.REJECT) {
+            throw new TargetException.Rejected("RAGGED_TAIL", String.format(Locale.ROOT,
+                    "row length %d is not a multiple of the %s block size %d (tail policy REJECT)", r.rowLength(),
+                    r.format().id(), k));
+        }
+    }
+
+    /**
+     * The rows of {@code r}: whole blocks through {@code kernel}, in parallel over blocks (or rows, when a row
+     * ends in a partial block, which goes through the reference with the same per-tensor scale g); then the
+     * element and scale layouts by the reference's packers.
+     */
+    private QuantizeResult quantizeRows(QuantizeRequest r, QuantizeRange kernel, OptionalInt g) throws TargetException {
+        requireWholeBlocksOrPadding(r);
+        int k = r.format().blockSize();
         int rows = r.rows();
         int rowLength = r.rowLength();
-        int full = rowLength / MxPlan.BLOCK;
-        int tail = rowLength % MxPlan.BLOCK;
-        if (tail != 0 && r.knobs().tail() == TailPolicy.REJECT) {
-            throw new TargetException.Rejected("RAGGED_TAIL", String.format(Locale.ROOT,
-                    "row length %d is not a multiple of the %s block size %d (tail policy REJECT)", rowLength,
-                    r.format().id(), MxPlan.BLOCK));
-        }
+        int full = rowLength / k;
+        int tail = rowLength % k;
         int blocksPerRow = full + (tail == 0 ? 0 : 1);
         byte[] codes = new byte[r.count()];
         byte[] scales = new byte[rows * blocksPerRow];
-        byte[] in = r.input();
-        SourceFormat source = r.source();
         if (tail == 0) {
             parallel.forEach((long) rows * full, MIN_BLOCKS_PER_THREAD, (from, to) ->
-                    kernels.quantize(plan, source, in, (int) from * MxPlan.BLOCK, (int) (to - from), codes, scales, (int) from));
+                    kernel.run((int) from * k, (int) (to - from), codes, scales, (int) from));
         } else {
             BlockQuantizer tailQuantizer = BlockQuantizer.of(r.format(), r.knobs()).withRowLength(tail);
+            if (g.isPresent()) {
+                tailQuantizer = tailQuantizer.withTensorScale(g.getAsInt());
+            }
+            BlockQuantizer lastBlock = tailQuantizer;
             parallel.forEach(rows, Math.max(1, MIN_BLOCKS_PER_THREAD / blocksPerRow), (from, to) -> {
                 for (long row = from; row < to; row++) {
                     long first = row * rowLength;
-                    kernels.quantize(plan, source, in, (int) first, full, codes, scales, (int) row * blocksPerRow);
-                    QuantizedBlocks last = quantizeTail(tailQuantizer, source, r.input(), first + (long) full * MxPlan.BLOCK, tail);
+                    kernel.run((int) first, full, codes, scales, (int) row * blocksPerRow);
+                    QuantizedBlocks last = quantizeTail(lastBlock, r.source(), r.input(), first + (long) full * k, tail);
                     scales[(int) (row * blocksPerRow + full)] = (byte) last.scaleCode(0);
                     for (int i = 0; i < tail; i++) {
-                        codes[(int) (first + (long) full * MxPlan.BLOCK + i)] = (byte) last.elementCode(i);
+                        codes[(int) (first + (long) full * k + i)] = (byte) last.elementCode(i);
                     }
                 }
             });
@@ -171,15 +261,49 @@ public final class CpuVectorTarget implements Target {
         if (!r.profile().supports(r.format())) {
             throw new TargetException.NotSupported("block profile " + r.profile().id() + " does not define " + r.format().id());
         }
+        SourceFormat output = r.output();
+        if (output == SourceFormat.FP64) {
+            throw new TargetException.NotSupported("f64 output");
+        }
+        if (r.format().isNvfp4()) {
+            boolean twoLevel = r.tensorScaleBits().isPresent();
+            if (nvfp4 == null || (twoLevel && output != SourceFormat.FP32)) {
+                return REFERENCE.dequantize(r); // e·S·g to BF16/FP16 needs one rounding of a 30-bit product
+            }
+            int gBits = r.tensorScaleBits().orElse(0x3F800000);
+            if (gBits <= 0 || gBits >= 0x7F800000) {
+                throw new TargetException.Rejected("OUT_OF_RANGE", String.format(Locale.ROOT,
+                        "per-tensor scale 0x%08X (%s) must be a positive finite FP32 value", gBits, Float.intBitsToFloat(gBits)));
+            }
+            float g = Float.intBitsToFloat(gBits);
+            return dequantizeRows(r, (codes, first, blocks, scales, firstBlock, out) ->
+                    nvfp4.dequantize(output, codes, first, blocks, scales, firstBlock, twoLevel, g, out));
+        }
         MxPlan plan = MxPlan.of(r.format(), r.profile().knobsFor(r.format())).orElseThrow(() -> new TargetException.NotSupported(
                 "cpu-vector does not dequantize " + r.format().id() + " under " + r.profile().id()));
         if (r.tensorScaleBits().isPresent()) {
             throw new TargetException.Rejected("OUT_OF_RANGE", r.format().id() + " has no per-tensor scale (MX is single level)");
         }
+        return dequantizeRows(r, (codes, first, blocks, scales, firstBlock, out) ->
+                kernels.dequantize(plan, output, codes, first, blocks, scales, firstBlock, out));
+    }
+
+    /** Whole blocks of one of the kernels, offsets as {@link MxKernels#dequantize}. */
+    @FunctionalInterface
+    private interface DequantizeRange {
+        void run(byte[] codes, int first, int blocks, byte[] scales, int firstBlock, byte[] out);
+    }
+
+    /**
+     * Unpacks and checks the codes and scales of {@code r}, then dequantizes whole blocks through
+     * {@code kernel}, in parallel, and a row's partial last block through the reference.
+     */
+    private byte[] dequantizeRows(DequantizeRequest r, DequantizeRange kernel) throws TargetException {
+        int k = r.format().blockSize();
         int rows = r.rows();
         int rowLength = r.rowLength();
-        int full = rowLength / MxPlan.BLOCK;
-        int tail = rowLength % MxPlan.BLOCK;
+        int full = rowLength / k;
+        int tail = rowLength % k;
         int blocksPerRow = full + (tail == 0 ? 0 : 1);
         byte[] scales;
         byte[] codes;
@@ -195,23 +319,21 @@ public final class CpuVectorTarget implements Target {
                     r.elementLayout().id(), r.count()));
         }
         requireValidCodes(r.format().element(), codes);
+        requireValidScales(r.format().scale(), scales);
         SourceFormat output = r.output();
-        if (output == SourceFormat.FP64) {
-            throw new TargetException.NotSupported("f64 output");
-        }
         byte[] out = new byte[r.count() * output.bytes()];
         if (tail == 0) {
             parallel.forEach((long) rows * full, MIN_BLOCKS_PER_THREAD, (from, to) ->
-                    kernels.dequantize(plan, output, codes, (int) from * MxPlan.BLOCK, (int) (to - from), scales, (int) from, out));
+                    kernel.run(codes, (int) from * k, (int) (to - from), scales, (int) from, out));
         } else {
             parallel.forEach(rows, Math.max(1, MIN_BLOCKS_PER_THREAD / blocksPerRow), (from, to) -> {
                 for (long row = from; row < to; row++) {
                     long first = row * rowLength;
-                    kernels.dequantize(plan, output, codes, (int) first, full, scales, (int) row * blocksPerRow, out);
-                    int start = (int) (first + (long) full * MxPlan.BLOCK);
+                    kernel.run(codes, (int) first, full, scales, (int) row * blocksPerRow, out);
+                    int start = (int) (first + (long) full * k);
                     byte[] tailCodes = java.util.Arrays.copyOfRange(codes, start, start + tail);
                     QuantizedBlocks last = new QuantizedBlocks(r.format(), 1, tail,
-                            new byte[] {scales[(int) (row * blocksPerRow + full)]}, tailCodes, OptionalInt.empty());
+                            new byte[] {scales[(int) (row * blocksPerRow + full)]}, tailCodes, r.tensorScaleBits());
                     writeTail(last, output, out, start);
                 }
             });
@@ -258,6 +380,19 @@ public final class CpuVectorTarget implements Target {
             if (!element.isValidCode(codes[i] & 0xFF)) {
                 throw new TargetException.Rejected("OUT_OF_RANGE", String.format(Locale.ROOT,
                         "element code 0x%02X at index %d is out of range for %s", codes[i] & 0xFF, i, element.id()));
+            }
+        }
+    }
+
+    /** UE4M3 scale codes must be valid (0x00..0x7F); every E8M0 byte is a code. */
+    private static void requireValidScales(ElementFormat scale, byte[] scales) throws TargetException {
+        if (scale.codeCount() >= 256) {
+            return;
+        }
+        for (int i = 0; i < scales.length; i++) {
+            if (!scale.isValidCode(scales[i] & 0xFF)) {
+                throw new TargetException.Rejected("OUT_OF_RANGE", String.format(Locale.ROOT,
+                        "scale code 0x%02X of block %d is out of range for %s", scales[i] & 0xFF, i, scale.id()));
             }
         }
     }

@@ -1,0 +1,180 @@
+package org.lowbit.harness.cpu;
+
+import static org.lowbit.harness.cpu.VectorLanes.LANES;
+import static org.lowbit.harness.cpu.VectorLanes.loadCodes;
+import static org.lowbit.harness.cpu.VectorLanes.loadInts;
+import static org.lowbit.harness.cpu.VectorLanes.storeCodes;
+import static org.lowbit.harness.cpu.VectorLanes.storeInts;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.lowbit.spec.SourceFormat;
+
+/**
+ * NVFP4 on the Java Vector API. Per block: the amax is the lane-wise max of |x| and one reduction; the UE4M3
+ * scale and the element factor come from {@link Nvfp4Plan} (scalar, once per block); every element is one
+ * FP32 multiply or divide by the factor, as the reference does, then E2M1 by integer rounding of the FP32
+ * pattern (SPEC.md §3), saturating at ±6. A block whose factor is 0 or not finite (a tiny or huge g) goes
+ * element by element through {@link Nvfp4Plan#encodeScalar}. BF16 and FP16 are widened exactly to FP32 a
+ * chunk at a time. Dequantize: E2M1 decoded by moving its fields into FP32's, times S (exact: at most 6
+ * significant bits), times g (the one rounding).
+ */
+final class VectorNvfp4Kernels implements Nvfp4Kernels {
+
+    private static final int BLOCK = Nvfp4Plan.BLOCK;
+    private static final int VECTORS_PER_BLOCK = BLOCK / LANES;
+    /** Blocks per chunk when BF16/FP16 goes through an FP32 scratch array. */
+    private static final int CHUNK_BLOCKS = 256;
+
+    @Override
+    public int finiteAmax(SourceFormat source, byte[] in, int count) {
+        int amax = 0;
+        if (source == SourceFormat.FP32) {
+            int whole = count - count % LANES;
+            IntVector m = IntVector.zero(VectorLanes.INT);
+            for (int i = 0; i < whole; i += LANES) {
+                IntVector a = loadInts(in, i * 4).and(0x7FFFFFFF);
+                m = m.max(a.blend(0, a.compare(VectorOperators.GE, 0x7F800000)));
+            }
+            amax = m.reduceLanes(VectorOperators.MAX);
+            for (int i = whole; i < count; i++) {
+                amax = Math.max(amax, finite(org.lowbit.reference.layout.LittleEndian.getInt(in, 4 * i)));
+            }
+            return amax;
+        }
+        boolean bf16 = requireHalf(source);
+        for (int i = 0; i < count; i++) { // not a hot path: once per tensor
+            int h = org.lowbit.reference.layout.LittleEndian.getShort(in, 2 * i) & 0xFFFF;
+            amax = Math.max(amax, finite(bf16 ? h << 16 : org.lowbit.reference.ElementCodec.float16ToFloat32Bits(h)));
+        }
+        return amax;
+    }
+
+    private static int finite(int bits) {
+        int a = bits & 0x7FFFFFFF;
+        return a >= 0x7F800000 ? 0 : a;
+    }
+
+    private static boolean requireHalf(SourceFormat format) {
+        return switch (format) {
+            case BF16 -> true;
+            case FP16 -> false;
+            case FP32, FP64 -> throw new IllegalArgumentException("not a 16-bit format: " + format);
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void quantize(Nvfp4Plan plan, SourceFormat source, byte[] in, int first, int blocks, float g, byte[] codes,
+                         byte[] scales, int firstBlock) {
+        if (source == SourceFormat.FP32) {
+            quantizeFloat32(plan, in, first, blocks, g, codes, first, scales, firstBlock);
+            return;
+        }
+        boolean bf16 = requireHalf(source);
+        byte[] scratch = new byte[CHUNK_BLOCKS * BLOCK * 4];
+        for (int done = 0; done < blocks; done += CHUNK_BLOCKS) {
+            int n = Math.min(CHUNK_BLOCKS, blocks - done);
+            int at = first + done * BLOCK;
+            VectorLanes.widen(bf16, in, at, n * BLOCK, scratch);
+            quantizeFloat32(plan, scratch, 0, n, g, codes, at, scales, firstBlock + done);
+        }
+    }
+
+    private static void quantizeFloat32(Nvfp4Plan plan, byte[] in, int first, int blocks, float g, byte[] codes,
+                                        int firstCode, byte[] scales, int firstBlock) {
+        boolean divide = plan.divide();
+        boolean away = plan.roundHalfAway();
+        for (int b = 0; b < blocks; b++) {
+            int base = (first + b * BLOCK) * 4;
+            int codeBase = firstCode + b * BLOCK;
+            IntVector magnitudes = loadInts(in, base).and(0x7FFFFFFF);
+            for (int v = 1; v < VECTORS_PER_BLOCK; v++) {
+                magnitudes = magnitudes.max(loadInts(in, base + v * LANES * 4).and(0x7FFFFFFF));
+            }
+            int amax = magnitudes.reduceLanes(VectorOperators.MAX);
+            if (amax >= 0x7F800000) { // WHOLE_BLOCK_NAN: scale 0x7F, element codes 0
+                java.util.Arrays.fill(codes, codeBase, codeBase + BLOCK, (byte) 0);
+                scales[firstBlock + b] = (byte) Nvfp4Plan.NAN_SCALE;
+                continue;
+            }
+            int scale = plan.scaleCode(amax, g);
+            float factor = plan.elementFactor(scale, g);
+            scales[firstBlock + b] = (byte) scale;
+            if (plan.flushTiny() && amax < 0x00800000) { // every element ±0
+                for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                    storeCodes(loadInts(in, base + v * LANES * 4).lanewise(VectorOperators.LSHR, 31)
+                            .lanewise(VectorOperators.LSHL, 3), codes, codeBase + v * LANES);
+                }
+            } else if (Nvfp4Plan.vectorSafe(factor)) {
+                for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                    FloatVector x = loadInts(in, base + v * LANES * 4).reinterpretAsFloats();
+                    IntVector y = (divide ? x.div(factor) : x.mul(factor)).reinterpretAsInts();
+                    storeCodes(VectorLanes.encodeSmallFloat(y, 1, 1, 7, 3, away), codes, codeBase + v * LANES);
+                }
+            } else {
+                for (int i = 0; i < BLOCK; i++) {
+                    int x = org.lowbit.reference.layout.LittleEndian.getInt(in, base + 4 * i);
+                    codes[codeBase + i] = (byte) plan.encodeScalar(x, factor);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void dequantize(SourceFormat output, byte[] codes, int first, int blocks, byte[] scales, int firstBlock,
+                           boolean twoLevel, float g, byte[] out) {
+        if (output == SourceFormat.FP32) {
+            dequantizeToFloat32(codes, first, blocks, scales, firstBlock, twoLevel, g, out, first);
+            return;
+        }
+        boolean bf16 = requireHalf(output);
+        if (twoLevel) {
+            throw new IllegalArgumentException("two-level NVFP4 to " + output + " needs one rounding of e·S·g");
+        }
+        byte[] scratch = new byte[CHUNK_BLOCKS * BLOCK * 4];
+        for (int done = 0; done < blocks; done += CHUNK_BLOCKS) {
+            int n = Math.min(CHUNK_BLOCKS, blocks - done);
+            int at = first + done * BLOCK;
+            dequantizeToFloat32(codes, at, n, scales, firstBlock + done, false, 1.0f, scratch, 0);
+            VectorLanes.narrow(bf16, scratch, n * BLOCK, out, at); // e·S is exact: one rounding
+        }
+    }
+
+    /**
+     * E2M1 magnitude m (0..7) is 0, 0.5 (the subnormal, m · 0.5) or 2^(m>>1 - 1) · (1 + (m&1)/2): its exponent
+     * and mantissa bits moved into FP32's fields and rebiased by 127 - 1.
+     */
+    private static void dequantizeToFloat32(byte[] codes, int first, int blocks, byte[] scales, int firstBlock,
+                                            boolean twoLevel, float g, byte[] out, int firstOut) {
+        for (int b = 0; b < blocks; b++) {
+            int codeBase = first + b * BLOCK;
+            int outBase = (firstOut + b * BLOCK) * 4;
+            int scale = scales[firstBlock + b] & 0xFF;
+            float s = Nvfp4Plan.scaleValue(scale);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector value;
+                if (scale == Nvfp4Plan.NAN_SCALE) { // every value +NaN (SPEC.md §8.7)
+                    value = IntVector.broadcast(VectorLanes.INT, 0x7FC00000);
+                } else {
+                    IntVector code = loadCodes(codes, codeBase + v * LANES);
+                    IntVector magnitude = code.and(7);
+                    IntVector normal = magnitude.lanewise(VectorOperators.LSHL, 22).add(126 << 23);
+                    IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0.5f)
+                            .reinterpretAsInts();
+                    FloatVector e = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 2)).reinterpretAsFloats();
+                    FloatVector product = e.mul(s); // exact
+                    if (twoLevel) {
+                        product = product.mul(g);   // the one rounding
+                    }
+                    value = product.reinterpretAsInts().or(code.and(8).lanewise(VectorOperators.LSHL, 28));
+                }
+                storeInts(value, out, outBase + v * LANES * 4);
+            }
+        }
+    }
+}
