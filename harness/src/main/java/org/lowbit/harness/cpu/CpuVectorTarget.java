@@ -15,6 +15,9 @@ import org.lowbit.conformance.target.Operation;
 import org.lowbit.conformance.target.QuantizeRequest;
 import org.lowbit.conformance.target.QuantizeResult;
 import org.lowbit.conformance.target.ReferenceTarget;
+import org.lowbit.conformance.target.ScaledDequantizeRequest;
+import org.lowbit.conformance.target.ScaledQuantizeRequest;
+import org.lowbit.conformance.target.ScaledQuantizeResult;
 import org.lowbit.conformance.target.Target;
 import org.lowbit.conformance.target.TargetException;
 import org.lowbit.reference.block.BlockDequantizer;
@@ -23,6 +26,8 @@ import org.lowbit.reference.block.QuantizedBlocks;
 import org.lowbit.reference.layout.ElementPacking;
 import org.lowbit.reference.layout.LittleEndian;
 import org.lowbit.reference.layout.ScalePacking;
+import org.lowbit.reference.scaled.FloatRounding;
+import org.lowbit.reference.scaled.QuantizedTensor;
 import org.lowbit.spec.BlockFormat;
 import org.lowbit.spec.BlockPolicies.TailPolicy;
 import org.lowbit.spec.BlockPolicies.TensorScaleRule;
@@ -30,6 +35,11 @@ import org.lowbit.spec.BlockProfile;
 import org.lowbit.spec.ElementFormat;
 import org.lowbit.spec.ElementLayout;
 import org.lowbit.spec.ScaleLayout;
+import org.lowbit.spec.ScaledFormat;
+import org.lowbit.spec.ScaledKnobs;
+import org.lowbit.spec.ScaledPolicies;
+import org.lowbit.spec.ScaledPolicies.Precision;
+import org.lowbit.spec.ScaledProfile;
 import org.lowbit.spec.SourceFormat;
 import org.lowbit.vectors.TensorScaleMode;
 
@@ -51,10 +61,15 @@ public final class CpuVectorTarget implements Target {
 
     private static final ReferenceTarget REFERENCE = new ReferenceTarget();
     static final String NVFP4_VECTOR_CLASS = "org.lowbit.harness.cpu.VectorNvfp4Kernels";
+    static final String SCALED_VECTOR_CLASS = "org.lowbit.harness.cpu.VectorScaledKernels";
+    /** Below this many elements per thread a scaled-format call stays on one thread. */
+    private static final long MIN_ELEMENTS_PER_THREAD = 1 << 15;
 
     private final MxKernels kernels;
     /** The NVFP4 vector kernels, or null on the scalar backend (NVFP4 then runs on the reference). */
     private final Nvfp4Kernels nvfp4;
+    /** The scaled-format vector kernels, or null on the scalar backend (the scaled formats then run on the reference). */
+    private final ScaledKernels scaled;
     private final BlockParallel parallel;
 
     /** A target on the chosen backend ({@link CpuBackends#kernels}) with the default parallelism. */
@@ -66,6 +81,7 @@ public final class CpuVectorTarget implements Target {
     public CpuVectorTarget(MxKernels kernels, int threads) {
         this.kernels = kernels;
         this.nvfp4 = kernels.vectorBits() > 0 ? load(NVFP4_VECTOR_CLASS, Nvfp4Kernels.class) : null;
+        this.scaled = kernels.vectorBits() > 0 ? load(SCALED_VECTOR_CLASS, ScaledKernels.class) : null;
         this.parallel = new BlockParallel(threads);
     }
 
@@ -97,8 +113,8 @@ public final class CpuVectorTarget implements Target {
     }
 
     /**
-     * Every (MX format, block profile) pair whose knobs {@link MxPlan} computes, and every NVFP4 profile (on
-     * the vector backend, the knobs {@link Nvfp4Plan} computes run in vector code, the rest on the reference).
+     * Every (MX format, block profile) pair whose knobs {@link MxPlan} computes; every NVFP4 profile; every
+     * (scaled format, scaled profile) pair. Which of them run in vector code is in the class comment.
      */
     public static List<Capability> capabilities() {
         List<Capability> caps = new ArrayList<>();
@@ -115,6 +131,20 @@ public final class CpuVectorTarget implements Target {
                         .collect(Collectors.toUnmodifiableSet());
                 caps.add(new Capability(Operation.QUANTIZE, format.id(), profile.id(), PRECISIONS, elementLayouts, scaleLayouts));
                 caps.add(new Capability(Operation.DEQUANTIZE, format.id(), profile.id(), PRECISIONS, elementLayouts, scaleLayouts));
+            }
+        }
+        for (ScaledProfile profile : ScaledProfile.values()) {
+            for (ScaledFormat format : ScaledFormat.values()) {
+                if (!profile.defines(format)) {
+                    continue;
+                }
+                ElementFormat element = format.elementFormat(profile.knobsFor(format).rule());
+                Set<String> elementLayouts = EnumSet.allOf(ElementLayout.class).stream()
+                        .filter(l -> l == ElementLayout.UNPACKED || (l.supports(element) && element.bits() == 4))
+                        .map(ElementLayout::id).collect(Collectors.toUnmodifiableSet());
+                caps.add(new Capability(Operation.SCALED_QUANTIZE, format.id(), profile.id(), PRECISIONS, elementLayouts, Set.of()));
+                caps.add(new Capability(Operation.SCALED_DEQUANTIZE, format.id(), profile.id(), Set.of(SourceFormat.FP32),
+                        elementLayouts, Set.of()));
             }
         }
         return caps;
@@ -357,6 +387,147 @@ public final class CpuVectorTarget implements Target {
             }
             case FP64 -> throw new IllegalArgumentException("f64 output");
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Scaled formats (SPEC.md §11)
+
+    /**
+     * On {@link ScaledKernels} where {@link ScaledPlan} computes the knobs (the ABSMAX rules in FP32
+     * arithmetic); otherwise, and for every input the reference rejects, the reference itself. The tensor is
+     * cut into blocks as the reference's tiling does; each block's max |x| and codes are runs of its rows.
+     */
+    @Override
+    public ScaledQuantizeResult scaledQuantize(ScaledQuantizeRequest r) throws TargetException {
+        Optional<ScaledPlan> maybePlan = scaled == null || r.source() == SourceFormat.FP64 ? Optional.empty()
+                : ScaledPlan.of(r.format(), r.knobs());
+        if (maybePlan.isEmpty()) {
+            return REFERENCE.scaledQuantize(r);
+        }
+        ScaledPlan plan = maybePlan.get();
+        Tiles tiles = Tiles.of(r.format(), r.knobs(), r.rows(), r.cols());
+        if (r.knobs().tail() == ScaledPolicies.Tail.REJECT && !tiles.whole()) {
+            return REFERENCE.scaledQuantize(r); // rejects, naming the shape
+        }
+        byte[] in = r.input();
+        if (r.source() != SourceFormat.FP32) {
+            in = new byte[r.rows() * r.cols() * 4];
+            scaled.widen(r.source(), r.input(), r.rows() * r.cols(), in);
+        }
+        byte[] values = in;
+        int blocks = tiles.count();
+        int[] amax = new int[blocks];
+        long minBlocks = tiles.minBlocksPerThread();
+        parallel.forEach(blocks, minBlocks, (from, to) -> {
+            for (int b = (int) from; b < to; b++) {
+                int m = 0;
+                for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
+                    m = Math.max(m, scaled.amaxBits(values, tiles.first(b, row), tiles.width(b)));
+                }
+                amax[b] = m;
+            }
+        });
+        ScaledPlan.BlockScale[] scales = new ScaledPlan.BlockScale[blocks];
+        for (int b = 0; b < blocks; b++) {
+            scales[b] = amax[b] >= 0x7F800000 ? null : plan.scale(amax[b]);
+            if (scales[b] == null) {
+                return REFERENCE.scaledQuantize(r); // a non-finite input or scale: the reference names it
+            }
+        }
+        byte[] codes = new byte[r.rows() * r.cols()];
+        parallel.forEach(blocks, minBlocks, (from, to) -> {
+            for (int b = (int) from; b < to; b++) {
+                for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
+                    scaled.encode(plan, scales[b], values, tiles.first(b, row), tiles.width(b), codes);
+                }
+            }
+        });
+        byte[] packed = ReferenceTarget.packElements(r.elementLayout(), r.format().elementFormat(r.knobs().rule()), codes);
+        boolean wide = r.knobs().scaleDtype() == Precision.FP32;
+        byte[] scaleBytes = new byte[blocks * (wide ? 4 : 2)];
+        for (int b = 0; b < blocks; b++) {
+            if (wide) {
+                LittleEndian.putInt(scaleBytes, 4 * b, scales[b].scaleBits());
+            } else {
+                LittleEndian.putShort(scaleBytes, 2 * b, (short) scales[b].scaleBits());
+            }
+        }
+        return new ScaledQuantizeResult(packed, scaleBytes, new byte[0]);
+    }
+
+    /**
+     * On {@link ScaledKernels} for the formats without a zero point whose dequant arithmetic is FP32 (INT8,
+     * FP8 E4M3, GGUF Q8_0): code · s in FP32; otherwise the reference.
+     */
+    @Override
+    public byte[] scaledDequantize(ScaledDequantizeRequest r) throws TargetException {
+        ScaledKnobs knobs = r.knobs();
+        Optional<ScaledPlan> maybePlan = scaled == null || r.output() == SourceFormat.FP64 ? Optional.empty()
+                : ScaledPlan.of(r.format(), knobs).filter(p -> p.codeMask() == 0xFF
+                        && knobs.dequantArithmetic() == Precision.FP32);
+        if (maybePlan.isEmpty()) {
+            return REFERENCE.scaledDequantize(r);
+        }
+        boolean fp8 = maybePlan.get().fp8();
+        Tiles tiles = Tiles.of(r.format(), knobs, r.rows(), r.cols());
+        int[] codes;
+        int[] scaleWords;
+        try {
+            Precision dtype = knobs.scaleDtype();
+            int width = dtype == Precision.FP32 ? 4 : 2;
+            if (r.scales().length % width != 0) {
+                throw new IllegalArgumentException(r.scales().length + " scale bytes are not whole " + dtype.id() + " values");
+            }
+            int[] words = new int[r.scales().length / width];
+            for (int i = 0; i < words.length; i++) {
+                words[i] = width == 4 ? LittleEndian.getInt(r.scales(), 4 * i) : LittleEndian.getShort(r.scales(), 2 * i) & 0xFFFF;
+            }
+            int[] unpacked = ElementPacking.unpack(r.elementLayout(), r.format().elementFormat(knobs.rule()), r.codes());
+            QuantizedTensor t = new QuantizedTensor(r.format(), knobs, r.rows(), r.cols(), tiles.blockRows, tiles.blockCols,
+                    unpacked, words, new int[0]); // checks every length and code, as the reference does
+            codes = t.codes();
+            scaleWords = t.scales();
+        } catch (IllegalArgumentException e) {
+            throw new TargetException.Rejected("OUT_OF_RANGE", e.getMessage());
+        }
+        SourceFormat output = r.output();
+        byte[] out = new byte[r.rows() * r.cols() * output.bytes()];
+        parallel.forEach(tiles.count(), tiles.minBlocksPerThread(), (from, to) -> {
+            for (int b = (int) from; b < to; b++) {
+                float s = (float) FloatRounding.fromBits(knobs.scaleDtype(), scaleWords[b]);
+                for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
+                    scaled.dequantize(fp8, codes, tiles.first(b, row), tiles.width(b), s, output, out);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** The block grid of a scaled-format tensor: block b's rows and its run of columns in each (SPEC.md §11). */
+    private record Tiles(int rows, int cols, int blockRows, int blockCols, int scaleCols, int count) {
+
+        static Tiles of(ScaledFormat format, ScaledKnobs knobs, int rows, int cols) {
+            int br = format.blockRows(rows);
+            int bc = format.blockCols(cols, knobs.groupSize());
+            int scaleCols = Math.ceilDiv(cols, bc);
+            return new Tiles(rows, cols, br, bc, scaleCols, Math.ceilDiv(rows, br) * scaleCols);
+        }
+
+        boolean whole() { return rows % blockRows == 0 && cols % blockCols == 0; }
+
+        int firstRow(int b) { return (b / scaleCols) * blockRows; }
+
+        int endRow(int b) { return Math.min(rows, firstRow(b) + blockRows); }
+
+        int firstCol(int b) { return (b % scaleCols) * blockCols; }
+
+        /** The columns of block b that exist (the last block of a row may pass the edge). */
+        int width(int b) { return Math.min(blockCols, cols - firstCol(b)); }
+
+        /** The element index where block b's run in {@code row} starts. */
+        int first(int b, int row) { return row * cols + firstCol(b); }
+
+        long minBlocksPerThread() { return Math.max(1, MIN_ELEMENTS_PER_THREAD / ((long) blockRows * blockCols)); }
     }
 
     private static byte[] unpack(ElementLayout layout, ElementFormat element, byte[] stored) {

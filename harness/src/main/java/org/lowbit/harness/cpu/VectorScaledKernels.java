@@ -1,0 +1,145 @@
+package org.lowbit.harness.cpu;
+
+import static org.lowbit.harness.cpu.VectorLanes.INT;
+import static org.lowbit.harness.cpu.VectorLanes.LANES;
+import static org.lowbit.harness.cpu.VectorLanes.loadInts;
+import static org.lowbit.harness.cpu.VectorLanes.storeCodes;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import org.lowbit.reference.ElementCodec;
+import org.lowbit.reference.layout.LittleEndian;
+import org.lowbit.spec.ScaledPolicies.CodeRounding;
+import org.lowbit.spec.SourceFormat;
+
+/**
+ * The scaled formats' per-element work on the Java Vector API. Integer codes: t = x / s or x · factor in
+ * FP32, clamped to ±256 (which changes no code), truncated to an integer n, and n moved one step away from
+ * zero by the exact remainder t − n as the rounding knob says (RNE, RNA, RZ); then clamped to the range.
+ * FP8 codes: E4M3 by integer rounding of the FP32 pattern, saturating at 448 or overflowing to NaN. The
+ * elements past the last whole vector of a run go through {@link ScaledPlan#encodeScalar}, the same rules.
+ */
+final class VectorScaledKernels implements ScaledKernels {
+
+    @Override
+    public void widen(SourceFormat source, byte[] in, int count, byte[] out) {
+        boolean bf16 = source == SourceFormat.BF16;
+        int whole = count - count % LANES;
+        VectorLanes.widen(bf16, in, 0, whole, out);
+        for (int i = whole; i < count; i++) {
+            int h = LittleEndian.getShort(in, 2 * i) & 0xFFFF;
+            LittleEndian.putInt(out, 4 * i, bf16 ? h << 16 : ElementCodec.float16ToFloat32Bits(h));
+        }
+    }
+
+    @Override
+    public int amaxBits(byte[] in, int first, int count) {
+        int whole = count - count % LANES;
+        IntVector m = IntVector.zero(INT);
+        for (int i = 0; i < whole; i += LANES) {
+            m = m.max(loadInts(in, (first + i) * 4).and(0x7FFFFFFF));
+        }
+        int amax = m.reduceLanes(VectorOperators.MAX);
+        for (int i = whole; i < count; i++) {
+            amax = Math.max(amax, LittleEndian.getInt(in, (first + i) * 4) & 0x7FFFFFFF);
+        }
+        return amax;
+    }
+
+    @Override
+    public void encode(ScaledPlan plan, ScaledPlan.BlockScale scale, byte[] in, int first, int count, byte[] codes) {
+        int whole = 0;
+        if (plan.vectorSafe(scale)) {
+            whole = count - count % LANES;
+            if (plan.fp8()) {
+                encodeFp8(plan.divides(), plan.divides() ? scale.s() : scale.factor(), plan.saturate() ? 0x7E : 0x7F,
+                        in, first, whole, codes);
+            } else {
+                encodeInteger(plan.divides(), plan.divides() ? scale.s() : scale.factor(), plan.knobs().rounding(),
+                        plan.lo(), plan.hi(), plan.codeMask(), in, first, whole, codes);
+            }
+        }
+        for (int i = whole; i < count; i++) {
+            codes[first + i] = (byte) plan.encodeScalar(Float.intBitsToFloat(LittleEndian.getInt(in, (first + i) * 4)), scale);
+        }
+    }
+
+    private static void encodeFp8(boolean divide, float d, int maxMagnitude, byte[] in, int first, int count, byte[] codes) {
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector x = loadInts(in, (first + i) * 4).reinterpretAsFloats();
+            IntVector t = (divide ? x.div(d) : x.mul(d)).reinterpretAsInts();
+            storeCodes(VectorLanes.encodeSmallFloat(t, 3, 7, maxMagnitude, 7, false), codes, first + i);
+        }
+    }
+
+    private static void encodeInteger(boolean divide, float d, CodeRounding rounding, int lo, int hi, int mask,
+                                      byte[] in, int first, int count, byte[] codes) {
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector x = loadInts(in, (first + i) * 4).reinterpretAsFloats();
+            FloatVector t = (divide ? x.div(d) : x.mul(d)).max(-256.0f).min(256.0f);
+            IntVector n = (IntVector) t.convert(VectorOperators.F2I, 0);           // toward zero
+            FloatVector remainder = t.sub((FloatVector) n.convert(VectorOperators.I2F, 0)).abs(); // exact
+            VectorMask<Integer> away = switch (rounding) {
+                case RZ -> INT.maskAll(false);
+                case RNA -> remainder.compare(VectorOperators.GE, 0.5f).cast(INT);
+                case RNE -> remainder.compare(VectorOperators.GT, 0.5f).cast(INT)        // ties: to the even n
+                        .or(remainder.compare(VectorOperators.EQ, 0.5f).cast(INT).and(n.and(1).compare(VectorOperators.NE, 0)));
+                case HALF_UP_F32 -> throw new IllegalStateException("not vectorized");
+            };
+            IntVector step = IntVector.broadcast(INT, 1).blend(-1, t.compare(VectorOperators.LT, 0.0f).cast(INT));
+            IntVector code = n.add(step, away).max(lo).min(hi).and(mask);
+            storeCodes(code, codes, first + i);
+        }
+    }
+
+    @Override
+    public void dequantize(boolean fp8, int[] codes, int first, int count, float s, SourceFormat output, byte[] out) {
+        int whole = count - count % LANES;
+        for (int i = 0; i < whole; i += LANES) {
+            IntVector code = IntVector.fromArray(INT, codes, first + i);
+            FloatVector value = fp8 ? decodeE4m3(code) : (FloatVector) code.lanewise(VectorOperators.LSHL, 24)
+                    .lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
+            IntVector bits = value.mul(s).reinterpretAsInts();
+            store(bits, output, out, first + i);
+        }
+        for (int i = whole; i < count; i++) {
+            int c = codes[first + i];
+            float v = fp8 ? ElementCodec.decodeToFloat(c, org.lowbit.spec.ElementFormat.FP8_E4M3) : (byte) c;
+            float product = v * s;
+            int bits = Float.floatToIntBits(product); // NaN → 0x7FC00000
+            switch (output) {
+                case FP32 -> LittleEndian.putInt(out, 4 * (first + i), bits);
+                case BF16 -> LittleEndian.putShort(out, 2 * (first + i), (short) org.lowbit.reference.scaled.FloatRounding
+                        .roundToBits(org.lowbit.spec.ScaledPolicies.Precision.BF16, product));
+                case FP16 -> LittleEndian.putShort(out, 2 * (first + i), (short) org.lowbit.reference.scaled.FloatRounding
+                        .roundToBits(org.lowbit.spec.ScaledPolicies.Precision.FP16, product));
+                case FP64 -> throw new IllegalArgumentException("f64 output");
+            }
+        }
+    }
+
+    /** E4M3 (no Inf; S.1111.111 NaN): a normal code's fields moved into FP32's, a subnormal's integer times 2^-9. */
+    private static FloatVector decodeE4m3(IntVector code) {
+        IntVector magnitude = code.and(0x7F);
+        IntVector normal = magnitude.lanewise(VectorOperators.LSHL, 20).add((127 - 7) << 23);
+        IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0x1p-9f).reinterpretAsInts();
+        IntVector value = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 8))
+                .blend(0x7FC00000, magnitude.compare(VectorOperators.EQ, 0x7F))
+                .or(code.and(0x80).lanewise(VectorOperators.LSHL, 24));
+        return value.reinterpretAsFloats();
+    }
+
+    private static void store(IntVector bits, SourceFormat output, byte[] out, int at) {
+        switch (output) {
+            case FP32 -> {
+                IntVector canonical = bits.blend(0x7FC00000, bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000));
+                VectorLanes.storeInts(canonical, out, at * 4);
+            }
+            case BF16 -> VectorLanes.storeHalves(VectorLanes.toBFloat16(bits), out, at);
+            case FP16 -> VectorLanes.storeHalves(VectorLanes.toFloat16(bits), out, at);
+            case FP64 -> throw new IllegalArgumentException("f64 output");
+        }
+    }
+}
