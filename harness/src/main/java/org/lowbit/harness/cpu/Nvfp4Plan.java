@@ -20,17 +20,16 @@ import org.lowbit.spec.Rounding;
  * as the reference's {@code Nvfp4Scales} computes them (torchao: s = fl(fl(amax/6)/g), x · fl(fl(1/g)/S);
  * ModelOpt: s = fl(amax/fl(6·g)), x / fl(S·g)).
  *
- * <p>The kernel computes: element rounding RNE or RNA, saturating E2M1 elements, a NaN or Inf anywhere
+ * <p>The kernel computes: element rounding RNE, saturating E2M1 elements, a NaN or Inf anywhere
  * making the whole block NaN, either scaling arithmetic, either scale clamp, either zero-block rule, tiny
  * amax CLAMP or FLUSH_SUBNORMAL_AMAX, single or two level. {@link #of} is empty for anything else.
  *
  * @param knobs         the block knobs
  * @param divide        x / fl(S·g) (ModelOpt) rather than x · fl(fl(1/g)/S) (torchao)
  * @param lowerClamp    the lower clamp of the FP32 block scale, 2^-6 or 2^-9
- * @param roundHalfAway element rounding RNA rather than RNE
  * @param flushTiny     an amax below 2^-126 writes every element as ±0
  */
-record Nvfp4Plan(BlockKnobs knobs, boolean divide, float lowerClamp, boolean roundHalfAway, boolean flushTiny) {
+record Nvfp4Plan(BlockKnobs knobs, boolean divide, float lowerClamp, boolean flushTiny) {
 
     /** Elements per NVFP4 block. */
     static final int BLOCK = 16;
@@ -59,13 +58,12 @@ record Nvfp4Plan(BlockKnobs knobs, boolean divide, float lowerClamp, boolean rou
             return Optional.empty();
         }
         ElementKnobs element = knobs.elementKnobs(format);
-        boolean rna = element.rounding() == Rounding.RNA;
-        if (!(element.rounding() == Rounding.RNE || rna) || element.overflow() != Overflow.SATFINITE
+        if (element.rounding() != Rounding.RNE || element.overflow() != Overflow.SATFINITE
                 || knobs.nonFinite() != NonFinitePolicy.WHOLE_BLOCK_NAN) {
             return Optional.empty();
         }
         return Optional.of(new Nvfp4Plan(knobs, knobs.scaling() == ScalingArithmetic.DIVIDE,
-                Math.scalb(1.0f, knobs.scaleClamp().lowerExponent()), rna,
+                Math.scalb(1.0f, knobs.scaleClamp().lowerExponent()),
                 knobs.tinyAmax() == TinyAmaxPolicy.FLUSH_SUBNORMAL_AMAX));
     }
 
@@ -77,6 +75,26 @@ record Nvfp4Plan(BlockKnobs knobs, boolean divide, float lowerClamp, boolean rou
             s = 1.0f; // ModelOpt: per_block_scale[per_block_scale == 0] = 1.0
         }
         s = Math.min(Math.max(s, lowerClamp), UE4M3_MAX);
+        return ue4m3(s);
+    }
+
+    /**
+     * The UE4M3 code of s in [2^-9, 448], rounded to nearest even, as PyTorch's cast (the reference's 'ocp'
+     * element conversion) gives it: the significand shifted to the code's quantum (2^-9 below 2^-6, the
+     * subnormals) with integer RNE; a carry moves into the exponent field by itself.
+     */
+    static int ue4m3(float s) {
+        int bits = Float.floatToRawIntBits(s);
+        int t = (bits >>> 23) - 127 + 7;      // UE4M3's biased exponent (bias 7)
+        int tc = Math.max(t, 1);              // subnormals share exponent field 1
+        int shift = Math.min(tc - t + 20, 25); // 23 - 3 mantissa bits, more below the normal range
+        int sig = (bits & 0x7FFFFF) | 0x800000;
+        int rounded = (sig + (1 << (shift - 1)) - 1 + ((sig >>> shift) & 1)) >>> shift;
+        return Math.min(((tc - 1) << 3) + rounded, 0x7E);
+    }
+
+    /** The reference's UE4M3 conversion, for the tests of {@link #ue4m3}. */
+    static int ue4m3Reference(float s) {
         return ElementCodec.encodeFloat32(Float.floatToRawIntBits(s), ElementFormat.UE4M3, UE4M3_CAST);
     }
 

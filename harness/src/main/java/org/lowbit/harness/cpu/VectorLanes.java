@@ -1,6 +1,7 @@
 package org.lowbit.harness.cpu;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
@@ -104,38 +105,39 @@ final class VectorLanes {
     /** FP32 to binary16, ties to even, overflow to Inf; every NaN to the positive quiet NaN 0x7E00. */
     static IntVector toFloat16(IntVector f) {
         IntVector a = f.and(0x7FFFFFFF);
-        IntVector t = a.lanewise(VectorOperators.LSHR, 23).sub(127 - 15);
-        IntVector tc = t.max(1);
-        IntVector shift = tc.sub(t).add(13).min(25);
-        IntVector sig = a.and(0x7FFFFF).or(0x800000);
-        IntVector h = tc.sub(1).lanewise(VectorOperators.LSHL, 10).add(roundNearestEven(sig, shift)).min(0x7C00)
+        IntVector h = roundToSmallFloat(a.reinterpretAsFloats(), 10, 15, 0x7C00, 0x1p17f)
                 .or(f.lanewise(VectorOperators.LSHR, 16).and(0x8000));
         return h.blend(IntVector.broadcast(INT, 0x7E00), a.compare(VectorOperators.GT, 0x7F800000));
     }
 
-    /** sig / 2^shift rounded to an integer, ties to even (or away): shift in [1, 25], sig below 2^24. */
-    static IntVector round(IntVector sig, IntVector shift, boolean away) {
-        IntVector half = IntVector.broadcast(INT, 1).lanewise(VectorOperators.LSHL, shift.sub(1));
-        IntVector bias = away ? half : half.sub(1).add(sig.lanewise(VectorOperators.LSHR, shift).and(1));
-        return sig.add(bias).lanewise(VectorOperators.LSHR, shift);
-    }
-
-    static IntVector roundNearestEven(IntVector sig, IntVector shift) {
-        return round(sig, shift, false);
+    /**
+     * The magnitude code of a small binary float format (m trailing significand bits, exponent bias; E2M1,
+     * E4M3, binary16) for each lane's FP32 magnitude a ≥ 0 (not NaN), rounded to nearest even, then
+     * {@code min(code, maxMagnitude)}. The rounding is one FP32 addition: c = 2^(e + 23 − m), e the exponent
+     * of a's binade (at least the format's smallest normal exponent 1 − bias), has an ulp equal to the
+     * format's quantum there, so fl(a + c) − c is a rounded to that quantum, ties to even (IEEE 754 §4.3.1),
+     * and the subtraction is exact. No lane needs a shift of its own. a is first clamped to
+     * {@code clampAbove}, a power of two above the largest finite value, so that a + c stays finite; every
+     * code from there up saturates anyway.
+     */
+    static IntVector roundToSmallFloat(FloatVector a, int m, int bias, int maxMagnitude, float clampAbove) {
+        FloatVector x = a.min(clampAbove);
+        int minNormalBits = (128 - bias) << 23;                    // 2^(1 − bias), the smallest normal
+        IntVector bits = x.reinterpretAsInts();
+        FloatVector c = bits.and(0x7F800000).max(minNormalBits).add((23 - m) << 23).reinterpretAsFloats();
+        FloatVector r = x.add(c).sub(c);
+        IntVector rounded = r.reinterpretAsInts();
+        IntVector normal = rounded.lanewise(VectorOperators.LSHR, 23 - m).sub((127 - bias) << m);
+        IntVector subnormal = (IntVector) r.mul(Math.scalb(1.0f, bias - 1 + m)).convert(VectorOperators.F2I, 0);
+        return normal.blend(subnormal, rounded.compare(VectorOperators.LT, minNormalBits)).min(maxMagnitude);
     }
 
     /**
-     * The code of a small float element (FP4 E2M1, FP8 E4M3: m mantissa bits, exponent bias) for each lane's
-     * FP32 value y: the magnitude rounded on its integer significand (ties to even, or away), then
-     * {@code min(code, maxMagnitude)}, then the sign at bit {@code signShift}. Finite y and ±Inf only.
+     * The code of a small float element (E2M1, E4M3) for each lane's FP32 value y (finite or ±Inf): the
+     * magnitude by {@link #roundToSmallFloat}, the sign at bit {@code signShift}.
      */
-    static IntVector encodeSmallFloat(IntVector y, int m, int bias, int maxMagnitude, int signShift, boolean away) {
-        IntVector a = y.and(0x7FFFFFFF);
-        IntVector t = a.lanewise(VectorOperators.LSHR, 23).add(bias - 127); // the element's biased exponent
-        IntVector tc = t.max(1);                                            // subnormals share field 1
-        IntVector shift = tc.sub(t).add(23 - m).min(25);
-        IntVector sig = a.and(0x7FFFFF).or(0x800000);
-        IntVector code = tc.sub(1).lanewise(VectorOperators.LSHL, m).add(round(sig, shift, away)).min(maxMagnitude);
+    static IntVector encodeSmallFloat(IntVector y, int m, int bias, int maxMagnitude, int signShift, float clampAbove) {
+        IntVector code = roundToSmallFloat(y.and(0x7FFFFFFF).reinterpretAsFloats(), m, bias, maxMagnitude, clampAbove);
         return code.or(y.lanewise(VectorOperators.LSHR, 31).lanewise(VectorOperators.LSHL, signShift));
     }
 }

@@ -86,15 +86,10 @@ final class VectorNvfp4Kernels implements Nvfp4Kernels {
     private static void quantizeFloat32(Nvfp4Plan plan, byte[] in, int first, int blocks, float g, byte[] codes,
                                         int firstCode, byte[] scales, int firstBlock) {
         boolean divide = plan.divide();
-        boolean away = plan.roundHalfAway();
         for (int b = 0; b < blocks; b++) {
             int base = (first + b * BLOCK) * 4;
             int codeBase = firstCode + b * BLOCK;
-            IntVector magnitudes = loadInts(in, base).and(0x7FFFFFFF);
-            for (int v = 1; v < VECTORS_PER_BLOCK; v++) {
-                magnitudes = magnitudes.max(loadInts(in, base + v * LANES * 4).and(0x7FFFFFFF));
-            }
-            int amax = magnitudes.reduceLanes(VectorOperators.MAX);
+            int amax = blockAmax(in, base);
             if (amax >= 0x7F800000) { // WHOLE_BLOCK_NAN: scale 0x7F, element codes 0
                 java.util.Arrays.fill(codes, codeBase, codeBase + BLOCK, (byte) 0);
                 scales[firstBlock + b] = (byte) Nvfp4Plan.NAN_SCALE;
@@ -109,17 +104,35 @@ final class VectorNvfp4Kernels implements Nvfp4Kernels {
                             .lanewise(VectorOperators.LSHL, 3), codes, codeBase + v * LANES);
                 }
             } else if (Nvfp4Plan.vectorSafe(factor)) {
-                for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
-                    FloatVector x = loadInts(in, base + v * LANES * 4).reinterpretAsFloats();
-                    IntVector y = (divide ? x.div(factor) : x.mul(factor)).reinterpretAsInts();
-                    storeCodes(VectorLanes.encodeSmallFloat(y, 1, 1, 7, 3, away), codes, codeBase + v * LANES);
-                }
+                encodeBlock(in, base, divide, factor, codes, codeBase);
             } else {
                 for (int i = 0; i < BLOCK; i++) {
                     int x = org.lowbit.reference.layout.LittleEndian.getInt(in, base + 4 * i);
                     codes[codeBase + i] = (byte) plan.encodeScalar(x, factor);
                 }
             }
+        }
+    }
+
+    /**
+     * The block's largest |x| (NaN and Inf order above every finite value). The hot steps are small methods
+     * of their own, so that C2 compiles each whole and no vector crosses a call (a crossing vector is boxed).
+     */
+    private static int blockAmax(byte[] in, int base) {
+        IntVector magnitudes = loadInts(in, base).and(0x7FFFFFFF);
+        for (int v = 1; v < VECTORS_PER_BLOCK; v++) {
+            magnitudes = magnitudes.max(loadInts(in, base + v * LANES * 4).and(0x7FFFFFFF));
+        }
+        return magnitudes.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** E2M1 codes of one block: x · factor or x / factor in FP32, then RNE to the E2M1 grid, saturating at ±6. */
+    private static void encodeBlock(byte[] in, int base, boolean divide, float factor, byte[] codes,
+                                    int codeBase) {
+        for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+            FloatVector x = loadInts(in, base + v * LANES * 4).reinterpretAsFloats();
+            IntVector y = (divide ? x.div(factor) : x.mul(factor)).reinterpretAsInts();
+            storeCodes(VectorLanes.encodeSmallFloat(y, 1, 1, 7, 3, 8.0f), codes, codeBase + v * LANES); // ±6 max
         }
     }
 

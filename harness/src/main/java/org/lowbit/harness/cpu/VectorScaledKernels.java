@@ -70,7 +70,7 @@ final class VectorScaledKernels implements ScaledKernels {
         for (int i = 0; i < count; i += LANES) {
             FloatVector x = loadInts(in, (first + i) * 4).reinterpretAsFloats();
             IntVector t = (divide ? x.div(d) : x.mul(d)).reinterpretAsInts();
-            storeCodes(VectorLanes.encodeSmallFloat(t, 3, 7, maxMagnitude, 7, false), codes, first + i);
+            storeCodes(VectorLanes.encodeSmallFloat(t, 3, 7, maxMagnitude, 7, 1024.0f), codes, first + i);
         }
     }
 

@@ -120,6 +120,28 @@ class CpuFormatsTest {
     }
 
     @Test
+    void theBlockScaleCastIsTheReferencesOverTheWholeClampedRange() {
+        // every sign-exponent-and-top-mantissa prefix of a clamped block scale in [2^-9, 448], with low bits on
+        // every tie of the code's quantum (a shift of 20 to 23 bits), one either side, and the extremes
+        List<Integer> low = new ArrayList<>(List.of(0, 1, 0xFFFFF));
+        for (int k = 16; k <= 19; k++) {
+            low.addAll(List.of((1 << k) - 1, 1 << k, (1 << k) + 1));
+        }
+        int from = Float.floatToRawIntBits(0x1p-9f);
+        int to = Float.floatToRawIntBits(448.0f);
+        for (int high = from >>> 20; high <= to >>> 20; high++) {
+            for (int l : low) {
+                int bits = high << 20 | l;
+                float s = Float.intBitsToFloat(bits);
+                if (bits >= from && bits <= to && Nvfp4Plan.ue4m3(s) != Nvfp4Plan.ue4m3Reference(s)) {
+                    throw new AssertionError(String.format("UE4M3 of %s (0x%08X): reference 0x%02X, fast 0x%02X", s, bits,
+                            Nvfp4Plan.ue4m3Reference(s), Nvfp4Plan.ue4m3(s)));
+                }
+            }
+        }
+    }
+
+    @Test
     void nvfp4DequantizesEveryCodeUnderEveryScaleLikeTheReference() throws TargetException {
         int rowLength = 16 * 16;
         int rows = 128; // row r: every code under scale r (0x7F NaN, 0x00 zero, subnormal scales included)
