@@ -457,51 +457,94 @@ public final class CpuVectorTarget implements Target {
     }
 
     /**
-     * On {@link ScaledKernels} for the formats without a zero point whose dequant arithmetic is FP32 (INT8,
-     * FP8 E4M3, GGUF Q8_0): code · s in FP32; otherwise the reference.
+     * On {@link ScaledKernels} for every scaled format and zero point whose dequant arithmetic is FP32 or FP16
+     * (every profile's): the codes and scales are read and checked as the reference reads them, then each
+     * block's runs are dequantized in vector code. BF16 dequant arithmetic goes to the reference.
      */
     @Override
     public byte[] scaledDequantize(ScaledDequantizeRequest r) throws TargetException {
         ScaledKnobs knobs = r.knobs();
-        Optional<ScaledPlan> maybePlan = scaled == null || r.output() == SourceFormat.FP64 ? Optional.empty()
-                : ScaledPlan.of(r.format(), knobs).filter(p -> p.codeMask() == 0xFF
-                        && knobs.dequantArithmetic() == Precision.FP32);
-        if (maybePlan.isEmpty()) {
+        Precision arithmetic = knobs.dequantArithmetic();
+        if (scaled == null || r.output() == SourceFormat.FP64 || arithmetic == Precision.BF16) {
             return REFERENCE.scaledDequantize(r);
         }
-        boolean fp8 = maybePlan.get().fp8();
+        try {
+            knobs.requireApplicableTo(r.format());
+        } catch (IllegalArgumentException e) {
+            return REFERENCE.scaledDequantize(r); // the reference names the knob
+        }
+        ElementFormat element = r.format().elementFormat(knobs.rule());
+        ScaledKernels.ScaledDecoding decoding = switch (element) {
+            case INT8 -> ScaledKernels.ScaledDecoding.INT8;
+            case INT4 -> ScaledKernels.ScaledDecoding.INT4;
+            case UINT4 -> ScaledKernels.ScaledDecoding.UINT4;
+            case FP8_E4M3 -> ScaledKernels.ScaledDecoding.FP8_E4M3;
+            default -> null;
+        };
+        if (decoding == null) {
+            return REFERENCE.scaledDequantize(r);
+        }
         Tiles tiles = Tiles.of(r.format(), knobs, r.rows(), r.cols());
+        Precision dtype = knobs.scaleDtype();
+        ScaledPolicies.ZeroPoint zeroPoint = knobs.zeroPoint();
         int[] codes;
         int[] scaleWords;
+        int[] zeros;
         try {
-            Precision dtype = knobs.scaleDtype();
-            int width = dtype == Precision.FP32 ? 4 : 2;
-            if (r.scales().length % width != 0) {
-                throw new IllegalArgumentException(r.scales().length + " scale bytes are not whole " + dtype.id() + " values");
-            }
-            int[] words = new int[r.scales().length / width];
-            for (int i = 0; i < words.length; i++) {
-                words[i] = width == 4 ? LittleEndian.getInt(r.scales(), 4 * i) : LittleEndian.getShort(r.scales(), 2 * i) & 0xFFFF;
-            }
-            int[] unpacked = ElementPacking.unpack(r.elementLayout(), r.format().elementFormat(knobs.rule()), r.codes());
+            int[] unpacked = ElementPacking.unpack(r.elementLayout(), element, r.codes());
+            int[] words = scaleWords(r.scales(), dtype);
+            int[] zeroWords = switch (zeroPoint) {
+                case INTEGER -> { // one unsigned byte per block
+                    int[] z = new int[r.zeros().length];
+                    for (int i = 0; i < z.length; i++) {
+                        z[i] = r.zeros()[i] & 0xFF;
+                    }
+                    yield z;
+                }
+                case FLOAT, MIN -> scaleWords(r.zeros(), dtype);
+                case NONE, IMPLICIT -> new int[0];
+            };
             QuantizedTensor t = new QuantizedTensor(r.format(), knobs, r.rows(), r.cols(), tiles.blockRows, tiles.blockCols,
-                    unpacked, words, new int[0]); // checks every length and code, as the reference does
+                    unpacked, words, zeroWords); // checks every length and code, as the reference does
             codes = t.codes();
             scaleWords = t.scales();
+            zeros = t.zeros();
         } catch (IllegalArgumentException e) {
             throw new TargetException.Rejected("OUT_OF_RANGE", e.getMessage());
         }
         SourceFormat output = r.output();
+        boolean half = arithmetic == Precision.FP16;
+        boolean adds = zeroPoint == ScaledPolicies.ZeroPoint.MIN;
         byte[] out = new byte[r.rows() * r.cols() * output.bytes()];
         parallel.forEach(tiles.count(), tiles.minBlocksPerThread(), (from, to) -> {
             for (int b = (int) from; b < to; b++) {
-                float s = (float) FloatRounding.fromBits(knobs.scaleDtype(), scaleWords[b]);
+                float s = (float) FloatRounding.fromBits(dtype, scaleWords[b]);
+                float sub = switch (zeroPoint) {
+                    case NONE, MIN -> 0.0f;
+                    case IMPLICIT -> 8.0f;
+                    case INTEGER -> zeros[b];
+                    case FLOAT -> (float) FloatRounding.fromBits(dtype, zeros[b]);
+                };
+                float add = adds ? (float) FloatRounding.fromBits(dtype, zeros[b]) : 0.0f;
                 for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
-                    scaled.dequantize(fp8, codes, tiles.first(b, row), tiles.width(b), s, output, out);
+                    scaled.dequantize(decoding, codes, tiles.first(b, row), tiles.width(b), sub, s, adds, add, half, output, out);
                 }
             }
         });
         return out;
+    }
+
+    /** Scale or zero words of {@code dtype}: 4 bytes (FP32) or 2 (FP16, BF16) each, little-endian. */
+    private static int[] scaleWords(byte[] bytes, Precision dtype) {
+        int width = dtype == Precision.FP32 ? 4 : 2;
+        if (bytes.length % width != 0) {
+            throw new IllegalArgumentException(bytes.length + " scale bytes are not whole " + dtype.id() + " values");
+        }
+        int[] words = new int[bytes.length / width];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = width == 4 ? LittleEndian.getInt(bytes, 4 * i) : LittleEndian.getShort(bytes, 2 * i) & 0xFFFF;
+        }
+        return words;
     }
 
     /** The block grid of a scaled-format tensor: block b's rows and its run of columns in each (SPEC.md §11). */

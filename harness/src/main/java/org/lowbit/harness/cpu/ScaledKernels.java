@@ -1,5 +1,6 @@
 package org.lowbit.harness.cpu;
 
+import org.lowbit.reference.scaled.ScaledCodec;
 import org.lowbit.spec.SourceFormat;
 
 /**
@@ -19,9 +20,19 @@ interface ScaledKernels {
     void encode(ScaledPlan plan, ScaledPlan.BlockScale scale, byte[] in, int first, int count, byte[] codes);
 
     /**
-     * {@code count} codes from element {@code first} (int8 two's complement or E4M3 bytes, as ints) times
-     * the scale s, one FP32 rounding, written as {@code output} (BF16 and FP16 rounded from the FP32 product);
-     * NaN as the positive quiet NaN.
+     * Dequantizes {@code count} codes from element {@code first} (as {@link ScaledCodec}'s logical form: the
+     * int8 byte, the int4 nibble, uint4, the E4M3 byte) of one block, SPEC.md §11 S.4, each operation rounded
+     * to the dequant arithmetic (FP32, or FP16 when {@code half}):
+     * <pre>
+     *   v = x − sub        x the code's value; sub 0, 8 (IMPLICIT) or the block's zero (INTEGER, FLOAT)
+     *   v = v · s
+     *   v = v + add        only with {@code adds} (MIN)
+     * </pre>
+     * written as {@code output} (narrower outputs rounded from v), NaN as the positive quiet NaN.
      */
-    void dequantize(boolean fp8, int[] codes, int first, int count, float s, SourceFormat output, byte[] out);
+    void dequantize(ScaledDecoding decoding, int[] codes, int first, int count, float sub, float s, boolean adds, float add,
+                    boolean half, SourceFormat output, byte[] out);
+
+    /** How a scaled code is read (its element format's logical form). */
+    enum ScaledDecoding { INT8, INT4, UINT4, FP8_E4M3 }
 }

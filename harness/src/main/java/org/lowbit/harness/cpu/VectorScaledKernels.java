@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.lowbit.reference.ElementCodec;
 import org.lowbit.reference.layout.LittleEndian;
+import org.lowbit.reference.scaled.FloatRounding;
 import org.lowbit.spec.ScaledPolicies.CodeRounding;
+import org.lowbit.spec.ScaledPolicies.Precision;
 import org.lowbit.spec.SourceFormat;
 
 /**
@@ -95,29 +97,62 @@ final class VectorScaledKernels implements ScaledKernels {
     }
 
     @Override
-    public void dequantize(boolean fp8, int[] codes, int first, int count, float s, SourceFormat output, byte[] out) {
+    public void dequantize(ScaledDecoding decoding, int[] codes, int first, int count, float sub, float s, boolean adds,
+                           float add, boolean half, SourceFormat output, byte[] out) {
         int whole = count - count % LANES;
         for (int i = 0; i < whole; i += LANES) {
-            IntVector code = IntVector.fromArray(INT, codes, first + i);
-            FloatVector value = fp8 ? decodeE4m3(code) : (FloatVector) code.lanewise(VectorOperators.LSHL, 24)
-                    .lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
-            IntVector bits = value.mul(s).reinterpretAsInts();
-            store(bits, output, out, first + i);
+            FloatVector v = decode(decoding, IntVector.fromArray(INT, codes, first + i)).sub(sub);
+            v = roundIf(half, roundIf(half, v).mul(s));
+            if (adds) {
+                v = roundIf(half, v.add(add));
+            }
+            store(v.reinterpretAsInts(), output, out, first + i);
         }
         for (int i = whole; i < count; i++) {
             int c = codes[first + i];
-            float v = fp8 ? ElementCodec.decodeToFloat(c, org.lowbit.spec.ElementFormat.FP8_E4M3) : (byte) c;
-            float product = v * s;
-            int bits = Float.floatToIntBits(product); // NaN → 0x7FC00000
-            switch (output) {
-                case FP32 -> LittleEndian.putInt(out, 4 * (first + i), bits);
-                case BF16 -> LittleEndian.putShort(out, 2 * (first + i), (short) org.lowbit.reference.scaled.FloatRounding
-                        .roundToBits(org.lowbit.spec.ScaledPolicies.Precision.BF16, product));
-                case FP16 -> LittleEndian.putShort(out, 2 * (first + i), (short) org.lowbit.reference.scaled.FloatRounding
-                        .roundToBits(org.lowbit.spec.ScaledPolicies.Precision.FP16, product));
+            float x = switch (decoding) {
+                case INT8 -> (byte) c;
+                case INT4 -> (c << 28) >> 28;
+                case UINT4 -> c;
+                case FP8_E4M3 -> ElementCodec.decodeToFloat(c, org.lowbit.spec.ElementFormat.FP8_E4M3);
+            };
+            float v = roundIf(half, roundIf(half, x - sub) * s);
+            if (adds) {
+                v = roundIf(half, v + add);
+            }
+            Precision p = switch (output) {
+                case FP32 -> Precision.FP32;
+                case BF16 -> Precision.BF16;
+                case FP16 -> Precision.FP16;
                 case FP64 -> throw new IllegalArgumentException("f64 output");
+            };
+            int bits = FloatRounding.roundToBits(p, v); // NaN → the positive quiet NaN
+            if (p == Precision.FP32) {
+                LittleEndian.putInt(out, 4 * (first + i), bits);
+            } else {
+                LittleEndian.putShort(out, 2 * (first + i), (short) bits);
             }
         }
+    }
+
+    private static FloatVector decode(ScaledDecoding decoding, IntVector code) {
+        return switch (decoding) {
+            case INT8 -> (FloatVector) code.lanewise(VectorOperators.LSHL, 24).lanewise(VectorOperators.ASHR, 24)
+                    .convert(VectorOperators.I2F, 0);
+            case INT4 -> (FloatVector) code.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 28)
+                    .convert(VectorOperators.I2F, 0);
+            case UINT4 -> (FloatVector) code.convert(VectorOperators.I2F, 0);
+            case FP8_E4M3 -> decodeE4m3(code);
+        };
+    }
+
+    /** An FP32 value rounded to FP16 and back, when {@code half}: one IEEE FP16 rounding of an FP32 result. */
+    private static FloatVector roundIf(boolean half, FloatVector v) {
+        return half ? VectorLanes.float16ToFloat32(VectorLanes.toFloat16(v.reinterpretAsInts())).reinterpretAsFloats() : v;
+    }
+
+    private static float roundIf(boolean half, float v) {
+        return half ? (float) FloatRounding.round(Precision.FP16, v) : v;
     }
 
     /** E4M3 (no Inf; S.1111.111 NaN): a normal code's fields moved into FP32's, a subnormal's integer times 2^-9. */
