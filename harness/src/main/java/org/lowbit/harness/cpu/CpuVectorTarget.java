@@ -394,7 +394,7 @@ public final class CpuVectorTarget implements Target {
     // Scaled formats (SPEC.md §11)
 
     /**
-     * On {@link ScaledKernels} where {@link ScaledPlan} computes the knobs (the ABSMAX rules in FP32
+     * On {@link ScaledKernels} where {@link ScaledPlan} computes the knobs (every rule but AWQ's, in FP32
      * arithmetic); otherwise, and for every input the reference rejects, the reference itself. The tensor is
      * cut into blocks as the reference's tiling does; each block's max |x| and codes are runs of its rows.
      */
@@ -417,32 +417,32 @@ public final class CpuVectorTarget implements Target {
         }
         byte[] values = in;
         int blocks = tiles.count();
-        int[] amax = new int[blocks];
+        ScaledPlan.BlockScale[] scales = new ScaledPlan.BlockScale[blocks];
+        boolean[] undefined = new boolean[1]; // a non-finite input, scale or zero, or a GGUF cast out of range
         long minBlocks = tiles.minBlocksPerThread();
         parallel.forEach(blocks, minBlocks, (from, to) -> {
-            for (int b = (int) from; b < to; b++) {
-                int m = 0;
-                for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
-                    m = Math.max(m, scaled.amaxBits(values, tiles.first(b, row), tiles.width(b)));
+            for (int b = (int) from; b < to && !undefined[0]; b++) {
+                scales[b] = blockScale(plan, tiles, values, b);
+                if (scales[b] == null) {
+                    undefined[0] = true;
                 }
-                amax[b] = m;
             }
         });
-        ScaledPlan.BlockScale[] scales = new ScaledPlan.BlockScale[blocks];
-        for (int b = 0; b < blocks; b++) {
-            scales[b] = amax[b] >= 0x7F800000 ? null : plan.scale(amax[b]);
-            if (scales[b] == null) {
-                return REFERENCE.scaledQuantize(r); // a non-finite input or scale: the reference names it
-            }
-        }
         byte[] codes = new byte[r.rows() * r.cols()];
-        parallel.forEach(blocks, minBlocks, (from, to) -> {
-            for (int b = (int) from; b < to; b++) {
-                for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
-                    scaled.encode(plan, scales[b], values, tiles.first(b, row), tiles.width(b), codes);
+        if (!undefined[0]) {
+            parallel.forEach(blocks, minBlocks, (from, to) -> {
+                for (int b = (int) from; b < to && !undefined[0]; b++) {
+                    for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
+                        if (!scaled.encode(plan, scales[b], values, tiles.first(b, row), tiles.width(b), codes)) {
+                            undefined[0] = true;
+                        }
+                    }
                 }
-            }
-        });
+            });
+        }
+        if (undefined[0]) {
+            return REFERENCE.scaledQuantize(r); // the reference names the element and rejects the input
+        }
         byte[] packed = ReferenceTarget.packElements(r.elementLayout(), r.format().elementFormat(r.knobs().rule()), codes);
         boolean wide = r.knobs().scaleDtype() == Precision.FP32;
         byte[] scaleBytes = new byte[blocks * (wide ? 4 : 2)];
@@ -453,7 +453,88 @@ public final class CpuVectorTarget implements Target {
                 LittleEndian.putShort(scaleBytes, 2 * b, (short) scales[b].scaleBits());
             }
         }
-        return new ScaledQuantizeResult(packed, scaleBytes, new byte[0]);
+        byte[] zeros = switch (r.knobs().zeroPoint()) {
+            case INTEGER -> {
+                byte[] z = new byte[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    z[b] = (byte) scales[b].zeroStored();
+                }
+                yield z;
+            }
+            case FLOAT, MIN -> {
+                byte[] z = new byte[blocks * (wide ? 4 : 2)];
+                for (int b = 0; b < blocks; b++) {
+                    if (wide) {
+                        LittleEndian.putInt(z, 4 * b, scales[b].zeroStored());
+                    } else {
+                        LittleEndian.putShort(z, 2 * b, (short) scales[b].zeroStored());
+                    }
+                }
+                yield z;
+            }
+            case NONE, IMPLICIT -> new byte[0];
+        };
+        return new ScaledQuantizeResult(packed, scaleBytes, zeros);
+    }
+
+    /**
+     * Block b's statistic and then its scale, or null when an input is not finite or the scale or zero
+     * overflows. Min and max follow the reference's order: the first of equal values wins, so that a zero's
+     * sign is the first zero's in block order (the padding's +0 after the elements).
+     */
+    private ScaledPlan.BlockScale blockScale(ScaledPlan plan, Tiles tiles, byte[] values, int b) {
+        int width = tiles.width(b);
+        boolean padded = width < tiles.blockCols || tiles.endRow(b) - tiles.firstRow(b) < tiles.blockRows;
+        switch (plan.statistic()) {
+            case AMAX, FIRST_OF_AMAX -> {
+                int amax = 0;
+                for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
+                    amax = Math.max(amax, scaled.amaxBits(values, tiles.first(b, row), width));
+                }
+                if (amax >= 0x7F800000) {
+                    return null;
+                }
+                if (plan.statistic() == ScaledPlan.Statistic.AMAX) {
+                    return plan.scale(Float.intBitsToFloat(amax), 0);
+                }
+                // GGUF Q4_0 (one-row blocks): the first element of largest |x|; +0 when every one is zero
+                float m = amax == 0 ? 0.0f : Float.intBitsToFloat(
+                        scaled.firstWithMagnitude(values, tiles.first(b, tiles.firstRow(b)), width, amax));
+                return plan.scale(m, 0);
+            }
+            case MIN_MAX -> {
+                int first = tiles.first(b, tiles.firstRow(b)); // one-row blocks (ScaledPlan.of)
+                long both = scaled.minMaxBits(values, first, width);
+                float min = Float.intBitsToFloat((int) (both >>> 32));
+                float max = Float.intBitsToFloat((int) both);
+                if (!Float.isFinite(min) || !Float.isFinite(max)) {
+                    return null;
+                }
+                if (padded) {
+                    min = min <= 0.0f ? min : 0.0f;
+                    max = max >= 0.0f ? max : 0.0f;
+                }
+                if (min == 0.0f) {
+                    min = firstZero(values, first, width);
+                }
+                if (max == 0.0f) {
+                    max = firstZero(values, first, width);
+                }
+                return plan.scale(min, max);
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    /** The first zero of the run, with its sign; +0 (the padding) when the run has none. */
+    private static float firstZero(byte[] values, int first, int count) {
+        for (int i = 0; i < count; i++) {
+            int x = LittleEndian.getInt(values, 4 * (first + i));
+            if ((x & 0x7FFFFFFF) == 0) {
+                return Float.intBitsToFloat(x);
+            }
+        }
+        return 0.0f;
     }
 
     /**

@@ -16,8 +16,20 @@ interface ScaledKernels {
     /** The largest |x| of {@code count} FP32 values from element {@code first}, as a pattern (NaN and Inf order above). */
     int amaxBits(byte[] in, int first, int count);
 
-    /** The codes of {@code count} FP32 values from element {@code first} under one block's scale. */
-    void encode(ScaledPlan plan, ScaledPlan.BlockScale scale, byte[] in, int first, int count, byte[] codes);
+    /**
+     * The smallest and the largest of {@code count} FP32 values from element {@code first}, as
+     * {@code minBits << 32 | maxBits}: Math.min and Math.max order (−0 below +0; a NaN wins).
+     */
+    long minMaxBits(byte[] in, int first, int count);
+
+    /** The first of {@code count} FP32 values from element {@code first} whose |x| pattern is {@code magnitudeBits}. */
+    int firstWithMagnitude(byte[] in, int first, int count, int magnitudeBits);
+
+    /**
+     * The codes of {@code count} FP32 values from element {@code first} under one block's element operation
+     * ({@link ScaledPlan}). False, with some codes written, when a value leaves GGUF's (−1, 128).
+     */
+    boolean encode(ScaledPlan plan, ScaledPlan.BlockScale scale, byte[] in, int first, int count, byte[] codes);
 
     /**
      * Dequantizes {@code count} codes from element {@code first} (as {@link ScaledCodec}'s logical form: the

@@ -51,21 +51,67 @@ final class VectorScaledKernels implements ScaledKernels {
     }
 
     @Override
-    public void encode(ScaledPlan plan, ScaledPlan.BlockScale scale, byte[] in, int first, int count, byte[] codes) {
+    public long minMaxBits(byte[] in, int first, int count) {
+        int whole = count - count % LANES;
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        if (whole > 0) {
+            FloatVector lo = loadInts(in, first * 4).reinterpretAsFloats();
+            FloatVector hi = lo;
+            for (int i = LANES; i < whole; i += LANES) {
+                FloatVector x = loadInts(in, (first + i) * 4).reinterpretAsFloats();
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+            min = lo.reduceLanes(VectorOperators.MIN);
+            max = hi.reduceLanes(VectorOperators.MAX);
+        }
+        for (int i = whole; i < count; i++) {
+            float x = Float.intBitsToFloat(LittleEndian.getInt(in, (first + i) * 4));
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        return (long) Float.floatToRawIntBits(min) << 32 | (Float.floatToRawIntBits(max) & 0xFFFFFFFFL);
+    }
+
+    @Override
+    public int firstWithMagnitude(byte[] in, int first, int count, int magnitudeBits) {
+        int whole = count - count % LANES;
+        for (int i = 0; i < whole; i += LANES) {
+            IntVector x = loadInts(in, (first + i) * 4);
+            VectorMask<Integer> hit = x.and(0x7FFFFFFF).compare(VectorOperators.EQ, magnitudeBits);
+            if (hit.anyTrue()) {
+                return x.lane(hit.firstTrue());
+            }
+        }
+        for (int i = whole; i < count; i++) {
+            int x = LittleEndian.getInt(in, (first + i) * 4);
+            if ((x & 0x7FFFFFFF) == magnitudeBits) {
+                return x;
+            }
+        }
+        throw new IllegalArgumentException("no element of magnitude 0x" + Integer.toHexString(magnitudeBits));
+    }
+
+    @Override
+    public boolean encode(ScaledPlan plan, ScaledPlan.BlockScale scale, byte[] in, int first, int count, byte[] codes) {
         int whole = 0;
         if (plan.vectorSafe(scale)) {
             whole = count - count % LANES;
             if (plan.fp8()) {
-                encodeFp8(plan.divides(), plan.divides() ? scale.s() : scale.factor(), plan.saturate() ? 0x7E : 0x7F,
-                        in, first, whole, codes);
-            } else {
-                encodeInteger(plan.divides(), plan.divides() ? scale.s() : scale.factor(), plan.knobs().rounding(),
-                        plan.lo(), plan.hi(), plan.codeMask(), in, first, whole, codes);
+                encodeFp8(plan.divides(), scale.d(), plan.saturate() ? 0x7E : 0x7F, in, first, whole, codes);
+            } else if (!encodeInteger(plan, scale, in, first, whole, codes)) {
+                return false;
             }
         }
         for (int i = whole; i < count; i++) {
-            codes[first + i] = (byte) plan.encodeScalar(Float.intBitsToFloat(LittleEndian.getInt(in, (first + i) * 4)), scale);
+            int code = plan.encodeScalar(Float.intBitsToFloat(LittleEndian.getInt(in, (first + i) * 4)), scale);
+            if (code == Integer.MIN_VALUE) {
+                return false;
+            }
+            codes[first + i] = (byte) code;
         }
+        return true;
     }
 
     private static void encodeFp8(boolean divide, float d, int maxMagnitude, byte[] in, int first, int count, byte[] codes) {
@@ -76,11 +122,29 @@ final class VectorScaledKernels implements ScaledKernels {
         }
     }
 
-    private static void encodeInteger(boolean divide, float d, CodeRounding rounding, int lo, int hi, int mask,
-                                      byte[] in, int first, int count, byte[] codes) {
+    private static boolean encodeInteger(ScaledPlan plan, ScaledPlan.BlockScale scale, byte[] in, int first, int count,
+                                         byte[] codes) {
+        boolean divide = plan.divides();
+        boolean adds = plan.adds();
+        boolean checksRange = plan.checksRange();
+        float sub = scale.sub();
+        float d = scale.d();
+        float add = scale.add();
+        int z = scale.z();
+        int lo = plan.lo();
+        int hi = plan.hi();
+        int mask = plan.codeMask();
+        CodeRounding rounding = plan.rounding();
         for (int i = 0; i < count; i += LANES) {
-            FloatVector x = loadInts(in, (first + i) * 4).reinterpretAsFloats();
-            FloatVector t = (divide ? x.div(d) : x.mul(d)).max(-256.0f).min(256.0f);
+            FloatVector x = loadInts(in, (first + i) * 4).reinterpretAsFloats().sub(sub);
+            FloatVector y = divide ? x.div(d) : x.mul(d);
+            if (adds) {
+                y = y.add(add);
+            }
+            if (checksRange && !y.compare(VectorOperators.GT, -1.0f).and(y.compare(VectorOperators.LT, 128.0f)).allTrue()) {
+                return false; // C's (int8_t) cast is undefined there: the reference rejects the block
+            }
+            FloatVector t = y.max(-256.0f).min(256.0f);
             IntVector n = (IntVector) t.convert(VectorOperators.F2I, 0);           // toward zero
             FloatVector remainder = t.sub((FloatVector) n.convert(VectorOperators.I2F, 0)).abs(); // exact
             VectorMask<Integer> away = switch (rounding) {
@@ -91,9 +155,9 @@ final class VectorScaledKernels implements ScaledKernels {
                 case HALF_UP_F32 -> throw new IllegalStateException("not vectorized");
             };
             IntVector step = IntVector.broadcast(INT, 1).blend(-1, t.compare(VectorOperators.LT, 0.0f).cast(INT));
-            IntVector code = n.add(step, away).max(lo).min(hi).and(mask);
-            storeCodes(code, codes, first + i);
+            storeCodes(n.add(step, away).add(z).max(lo).min(hi).and(mask), codes, first + i);
         }
+        return true;
     }
 
     @Override

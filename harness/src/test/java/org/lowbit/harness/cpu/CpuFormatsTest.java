@@ -71,7 +71,12 @@ class CpuFormatsTest {
                 assertTrue(ScaledPlan.of(format, profile.knobsFor(format)).isPresent(), profile.id() + " " + format.id());
             }
         }
-        assertTrue(ScaledPlan.of(ScaledFormat.GGUF_Q8_0, ScaledProfile.GGUF.knobsFor(ScaledFormat.GGUF_Q8_0)).isPresent());
+        for (ScaledProfile profile : List.of(ScaledProfile.GGUF, ScaledProfile.GPTQ_SYMMETRIC, ScaledProfile.GPTQ_ASYMMETRIC,
+                ScaledProfile.HQQ)) {
+            for (ScaledFormat format : profile.formats()) {
+                assertTrue(ScaledPlan.of(format, profile.knobsFor(format)).isPresent(), profile.id() + " " + format.id());
+            }
+        }
         List<Capability> caps = CpuVectorTarget.capabilities();
         assertTrue(caps.stream().anyMatch(c -> c.covers(Operation.SCALED_QUANTIZE, "int4_group", "hqq")));
         assertTrue(caps.stream().anyMatch(c -> c.covers(Operation.DEQUANTIZE, "nvfp4", "nvfp4-torchao")));
@@ -211,10 +216,20 @@ class CpuFormatsTest {
         SplittableRandom random = new SplittableRandom(format.ordinal() * 131L + profile.ordinal() + 7L * knobs.rounding().ordinal());
         int[][] shapes = {{4, 256}, {3, 130}, {1, 32 * 9 + 5}, {130, 256}, {2, 7}};
         for (SourceFormat source : CpuVectorTarget.PRECISIONS) {
-            for (int[] shape : shapes) {
+            for (int variant = 0; variant < shapes.length + 2; variant++) {
+                int[] shape = shapes[variant < shapes.length ? variant : 0];
                 int rows = shape[0];
                 int cols = shape[1];
                 byte[] input = scaledInput(random, source, rows, cols, format.family().qmax());
+                for (int i = 0; i < rows * cols && variant >= shapes.length; i++) { // then ≥ 0 only; then ±0 only
+                    int width = source.bytes();
+                    int signByte = i * width + width - 1;
+                    input[signByte] &= 0x7F;
+                    if (variant == shapes.length + 1) {
+                        Arrays.fill(input, i * width, i * width + width, (byte) 0);
+                        input[signByte] = (byte) (random.nextInt(3) == 0 ? 0x80 : 0);
+                    }
+                }
                 CpuVectorTarget target = rows > 100 ? TWO_THREADS : ONE_THREAD;
                 ScaledQuantizeRequest request = new ScaledQuantizeRequest(format, profile, knobs, source, rows, cols, input,
                         ElementLayout.UNPACKED);
