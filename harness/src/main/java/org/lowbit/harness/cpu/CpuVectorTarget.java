@@ -44,14 +44,24 @@ import org.lowbit.spec.SourceFormat;
 import org.lowbit.vectors.TensorScaleMode;
 
 /**
- * {@code cpu-vector}: MX block quantize and dequantize (SPEC.md §8) on {@link MxKernels}, the Vector API
- * backend where it is available and the scalar reference otherwise, multi-threaded over blocks (or rows,
- * when a row ends in a partial block).
- *
- * <p>It claims every (MX format, block profile) pair whose knobs {@link MxPlan} computes, from and to f32,
- * bf16 and f16. Whole blocks go through the kernels; the partial block at the end of a row (tail knob
- * PAD_WITH_ZEROS) goes through the reference. Element layouts other than {@code unpacked} and the
- * {@code swizzle-128x4} scale layout are applied with the reference's packers after the kernels.
+ * {@code cpu-vector}: block and scaled-format quantize and dequantize on the Java Vector API, the scalar
+ * reference where the Vector API is not available, multi-threaded over blocks (or rows, when a row ends in a
+ * partial block). Claims, from and to f32, bf16 and f16 (scaled dequantize: to f32, as the reference):
+ * <ul>
+ *   <li>MX (SPEC.md §8): every (format, block profile) pair whose knobs {@link MxPlan} computes, on
+ *       {@link MxKernels};</li>
+ *   <li>NVFP4 (§8.4, §8.7), both profiles, single and two level: on {@link Nvfp4Kernels}, except two-level
+ *       dequantize to bf16/f16 with g outside [2^-90, 2^90] (reference);</li>
+ *   <li>scaled formats (§11), every (format, scaled profile) pair: quantize on {@link ScaledKernels} for
+ *       vllm, compressed-tensors, deepseek-v3, deepgemm, deepgemm-ue8m0, gptq-symmetric, gptq-asymmetric,
+ *       hqq, gguf, gguf-avx2 and gguf-neon ({@link ScaledPlan}: FP32 arithmetic); smoothquant, awq and
+ *       awq-symmetric (FP16 arithmetic) quantize on the reference; dequantize on {@link ScaledKernels} for
+ *       every profile.</li>
+ * </ul>
+ * On the scalar backend every NVFP4 and scaled call goes to the reference. Inputs the reference rejects go to
+ * it, so that the rejection and its message are the reference's. The partial block at the end of a row
+ * (tail knob PAD_WITH_ZEROS) goes through the reference; element layouts other than {@code unpacked} and
+ * the {@code swizzle-128x4} scale layout are applied with the reference's packers after the kernels.
  */
 public final class CpuVectorTarget implements Target {
 
@@ -108,7 +118,8 @@ public final class CpuVectorTarget implements Target {
     @Override
     public CapabilityManifest manifest() {
         return new CapabilityManifest(name(), "0.1.0", String.format(Locale.ROOT,
-                "MX quantize/dequantize on the Java Vector API (backend %s, %d threads)", backend(), parallel.threads()),
+                "MX, NVFP4 and scaled-format quantize/dequantize on the Java Vector API (backend %s, %d threads;"
+                + " smoothquant and awq quantize on the reference)", backend(), parallel.threads()),
                 capabilities());
     }
 
@@ -298,8 +309,9 @@ public final class CpuVectorTarget implements Target {
         }
         if (r.format().isNvfp4()) {
             boolean twoLevel = r.tensorScaleBits().isPresent();
-            if (nvfp4 == null || (twoLevel && output != SourceFormat.FP32)) {
-                return REFERENCE.dequantize(r); // e·S·g to BF16/FP16 needs one rounding of a 30-bit product
+            if (nvfp4 == null || (twoLevel && output != SourceFormat.FP32
+                    && !Nvfp4Plan.splitsExactly(Float.intBitsToFloat(r.tensorScaleBits().getAsInt())))) {
+                return REFERENCE.dequantize(r); // e·S·g to BF16/FP16, g far from 1: one rounding of a 30-bit product
             }
             int gBits = r.tensorScaleBits().orElse(0x3F800000);
             if (gBits <= 0 || gBits >= 0x7F800000) {

@@ -18,7 +18,7 @@ interface Nvfp4Kernels {
 
     /**
      * Dequantizes {@code blocks} whole blocks from element {@code first}: each value e · S · g rounded once.
-     * BF16 and FP16 outputs only in single level ({@code twoLevel} false), where e · S is exact in FP32.
+     * BF16 and FP16 outputs in two level only for g in [2^-90, 2^90] ({@link Nvfp4Plan#splitsExactly}).
      */
     void dequantize(SourceFormat output, byte[] codes, int first, int blocks, byte[] scales, int firstBlock,
                     boolean twoLevel, float g, byte[] out);

@@ -110,6 +110,14 @@ record Nvfp4Plan(BlockKnobs knobs, boolean divide, float lowerClamp, boolean flu
     }
 
     /**
+     * Whether g's split products in the two-level BF16/FP16 dequantize are exact: g in [2^-90, 2^90], so that
+     * e · S · g's parts stay normal FP32 values (e · S lies in [2^-10, 2688]).
+     */
+    static boolean splitsExactly(float g) {
+        return g >= 0x1p-90f && g <= 0x1p90f;
+    }
+
+    /**
      * Whether the vector kernel may use {@code factor} for a whole block: finite and not zero, so that no lane
      * makes a NaN (0 · Inf, 0 / 0) whose sign the CPU decides. Other blocks go through {@link #encodeScalar}.
      */

@@ -8,6 +8,7 @@ import static org.lowbit.harness.cpu.VectorLanes.storeInts;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.lowbit.spec.SourceFormat;
 
@@ -146,16 +147,66 @@ final class VectorNvfp4Kernels implements Nvfp4Kernels {
             return;
         }
         boolean bf16 = requireHalf(output);
-        if (twoLevel) {
-            throw new IllegalArgumentException("two-level NVFP4 to " + output + " needs one rounding of e·S·g");
+        if (twoLevel && !Nvfp4Plan.splitsExactly(g)) {
+            throw new IllegalArgumentException("g = " + g + " is outside [2^-90, 2^90]: its split products are not exact");
         }
         byte[] scratch = new byte[CHUNK_BLOCKS * BLOCK * 4];
         for (int done = 0; done < blocks; done += CHUNK_BLOCKS) {
             int n = Math.min(CHUNK_BLOCKS, blocks - done);
             int at = first + done * BLOCK;
-            dequantizeToFloat32(codes, at, n, scales, firstBlock + done, false, 1.0f, scratch, 0);
-            VectorLanes.narrow(bf16, scratch, n * BLOCK, out, at); // e·S is exact: one rounding
+            if (twoLevel) {
+                dequantizeRoundToOdd(codes, at, n, scales, firstBlock + done, g, scratch);
+            } else {
+                dequantizeToFloat32(codes, at, n, scales, firstBlock + done, false, 1.0f, scratch, 0); // e·S exact
+            }
+            VectorLanes.narrow(bf16, scratch, n * BLOCK, out, at); // the one rounding
         }
+    }
+
+    /**
+     * Two level to BF16 or FP16: e · S · g has up to 30 significant bits, and must be rounded once. g is split
+     * into gh (its top 12 significant bits) and gl = g − gh; e · S (at most 6 bits) times each is exact in FP32,
+     * and their sum is then rounded to odd (Fast2Sum gives the exact error of the FP32 sum; an inexact even
+     * result steps one ulp toward it). An FP32 value rounded to odd, with 24 ≥ 8 + 2 and 11 + 2 bits, rounds
+     * to BF16 and FP16 as the exact product does (Boldo and Melquiond, "When double rounding is odd", 2005).
+     * Written as FP32 patterns to {@code out} from 0.
+     */
+    private static void dequantizeRoundToOdd(byte[] codes, int first, int blocks, byte[] scales, int firstBlock, float g,
+                                             byte[] out) {
+        float gh = Float.intBitsToFloat(Float.floatToRawIntBits(g) & 0xFFFFF000);
+        float gl = g - gh; // exact
+        for (int b = 0; b < blocks; b++) {
+            int scale = scales[firstBlock + b] & 0xFF;
+            float s = Nvfp4Plan.scaleValue(scale);
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                int at = (b * BLOCK + v * LANES);
+                if (scale == Nvfp4Plan.NAN_SCALE) {
+                    storeInts(IntVector.broadcast(VectorLanes.INT, 0x7FC00000), out, at * 4);
+                    continue;
+                }
+                IntVector code = loadCodes(codes, first + at);
+                FloatVector p = decodeMagnitude(code).mul(s);           // exact
+                FloatVector hi = p.mul(gh);                             // exact
+                FloatVector lo = p.mul(gl);                             // exact
+                FloatVector sum = hi.add(lo);
+                FloatVector error = lo.sub(sum.sub(hi));                // exact (Fast2Sum: |hi| ≥ |lo|)
+                IntVector bits = sum.reinterpretAsInts();
+                VectorMask<Integer> even = bits.and(1).compare(VectorOperators.EQ, 0);
+                VectorMask<Integer> inexact = error.compare(VectorOperators.NE, 0.0f).cast(VectorLanes.INT);
+                IntVector step = IntVector.broadcast(VectorLanes.INT, 1)
+                        .blend(-1, error.compare(VectorOperators.LT, 0.0f).cast(VectorLanes.INT));
+                IntVector odd = bits.add(step, even.and(inexact));
+                storeInts(odd.or(code.and(8).lanewise(VectorOperators.LSHL, 28)), out, at * 4);
+            }
+        }
+    }
+
+    /** |e| of E2M1 codes: the normal magnitudes' fields moved into FP32's, the subnormal 0.5 as m · 0.5. */
+    private static FloatVector decodeMagnitude(IntVector code) {
+        IntVector magnitude = code.and(7);
+        IntVector normal = magnitude.lanewise(VectorOperators.LSHL, 22).add(126 << 23);
+        IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0.5f).reinterpretAsInts();
+        return normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 2)).reinterpretAsFloats();
     }
 
     /**
@@ -175,12 +226,7 @@ final class VectorNvfp4Kernels implements Nvfp4Kernels {
                     value = IntVector.broadcast(VectorLanes.INT, 0x7FC00000);
                 } else {
                     IntVector code = loadCodes(codes, codeBase + v * LANES);
-                    IntVector magnitude = code.and(7);
-                    IntVector normal = magnitude.lanewise(VectorOperators.LSHL, 22).add(126 << 23);
-                    IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0.5f)
-                            .reinterpretAsInts();
-                    FloatVector e = normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 2)).reinterpretAsFloats();
-                    FloatVector product = e.mul(s); // exact
+                    FloatVector product = decodeMagnitude(code).mul(s); // exact
                     if (twoLevel) {
                         product = product.mul(g);   // the one rounding
                     }

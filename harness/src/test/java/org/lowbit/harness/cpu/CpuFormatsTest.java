@@ -173,6 +173,35 @@ class CpuFormatsTest {
         }
     }
 
+    /**
+     * Two level to BF16 and FP16: every (code, scale) under 300 random g with a full significand, so that the
+     * 30-bit products hit the narrow formats' ties after an FP32 rounding (a double rounding would differ there).
+     */
+    @Test
+    void nvfp4TwoLevelToBf16AndFp16RoundsTheExactProductOnce() throws TargetException {
+        int rows = 128;
+        int rowLength = 16 * 4; // row r: every code, four times, under scale r
+        byte[] codes = new byte[rows * rowLength];
+        byte[] scales = new byte[rows * 4];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < rowLength; i++) {
+                codes[r * rowLength + i] = (byte) (i % 16);
+            }
+            Arrays.fill(scales, r * 4, r * 4 + 4, (byte) r);
+        }
+        SplittableRandom random = new SplittableRandom(2024);
+        for (int n = 0; n < 300; n++) {
+            float g = n == 0 ? 0x1.234566p-90f : n == 1 ? 0x1.fedcbap89f
+                    : Math.scalb(1.0f + random.nextFloat(), random.nextInt(-30, 30));
+            for (SourceFormat output : List.of(SourceFormat.BF16, SourceFormat.FP16)) {
+                DequantizeRequest request = new DequantizeRequest(BlockFormat.NVFP4, BlockProfile.NVFP4_TORCHAO, output, rows,
+                        rowLength, scales, codes, ElementLayout.UNPACKED, ScaleLayout.ROW_MAJOR,
+                        OptionalInt.of(Float.floatToRawIntBits(g)));
+                assertArrayEquals(REFERENCE.dequantize(request), ONE_THREAD.dequantize(request), output + " g " + g);
+            }
+        }
+    }
+
     @Test
     void nvfp4BadInputIsRejected() {
         BlockFormat format = BlockFormat.NVFP4;
