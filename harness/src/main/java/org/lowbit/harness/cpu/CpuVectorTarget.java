@@ -52,11 +52,9 @@ import org.lowbit.vectors.TensorScaleMode;
  *       {@link MxKernels};</li>
  *   <li>NVFP4 (§8.4, §8.7), both profiles, single and two level: on {@link Nvfp4Kernels}, except two-level
  *       dequantize to bf16/f16 with g outside [2^-90, 2^90] (reference);</li>
- *   <li>scaled formats (§11), every (format, scaled profile) pair: quantize on {@link ScaledKernels} for
- *       vllm, compressed-tensors, deepseek-v3, deepgemm, deepgemm-ue8m0, gptq-symmetric, gptq-asymmetric,
- *       hqq, gguf, gguf-avx2 and gguf-neon ({@link ScaledPlan}: FP32 arithmetic); smoothquant, awq and
- *       awq-symmetric (FP16 arithmetic) quantize on the reference; dequantize on {@link ScaledKernels} for
- *       every profile.</li>
+ *   <li>scaled formats (§11), every (format, scaled profile) pair, quantize and dequantize, on
+ *       {@link ScaledKernels} ({@link ScaledPlan} lists the rules and arithmetic; knobs outside it, which no
+ *       profile uses, go to the reference).</li>
  * </ul>
  * On the scalar backend every NVFP4 and scaled call goes to the reference. Inputs the reference rejects go to
  * it, so that the rejection and its message are the reference's. The partial block at the end of a row
@@ -118,8 +116,8 @@ public final class CpuVectorTarget implements Target {
     @Override
     public CapabilityManifest manifest() {
         return new CapabilityManifest(name(), "0.1.0", String.format(Locale.ROOT,
-                "MX, NVFP4 and scaled-format quantize/dequantize on the Java Vector API (backend %s, %d threads;"
-                + " smoothquant and awq quantize on the reference)", backend(), parallel.threads()),
+                "MX, NVFP4 and scaled-format quantize/dequantize on the Java Vector API (backend %s, %d threads)",
+                backend(), parallel.threads()),
                 capabilities());
     }
 
@@ -406,8 +404,8 @@ public final class CpuVectorTarget implements Target {
     // Scaled formats (SPEC.md §11)
 
     /**
-     * On {@link ScaledKernels} where {@link ScaledPlan} computes the knobs (every rule but AWQ's, in FP32
-     * arithmetic); otherwise, and for every input the reference rejects, the reference itself. The tensor is
+     * On {@link ScaledKernels} where {@link ScaledPlan} computes the knobs (every profile's); otherwise, and
+     * for every input the reference rejects, the reference itself. The tensor is
      * cut into blocks as the reference's tiling does; each block's max |x| and codes are runs of its rows.
      */
     @Override
@@ -423,9 +421,14 @@ public final class CpuVectorTarget implements Target {
             return REFERENCE.scaledQuantize(r); // rejects, naming the shape
         }
         byte[] in = r.input();
+        int count = r.rows() * r.cols();
         if (r.source() != SourceFormat.FP32) {
-            in = new byte[r.rows() * r.cols() * 4];
-            scaled.widen(r.source(), r.input(), r.rows() * r.cols(), in);
+            in = new byte[count * 4];
+            scaled.widen(r.source(), r.input(), count, in);
+        }
+        if (plan.half()) { // FP16 arithmetic: the input cast first (an overflow to Inf is the reference's error)
+            in = in == r.input() ? in.clone() : in;
+            scaled.roundToHalf(in, count);
         }
         byte[] values = in;
         int blocks = tiles.count();

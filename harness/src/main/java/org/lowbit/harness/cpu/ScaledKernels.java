@@ -13,6 +13,9 @@ interface ScaledKernels {
     /** BF16 or FP16 values widened exactly to FP32 patterns: {@code count} of them into {@code out} from 0. */
     void widen(SourceFormat source, byte[] in, int count, byte[] out);
 
+    /** {@code count} FP32 values from element 0 rounded to FP16 in place (FP16 arithmetic's input cast). */
+    void roundToHalf(byte[] values, int count);
+
     /** The largest |x| of {@code count} FP32 values from element {@code first}, as a pattern (NaN and Inf order above). */
     int amaxBits(byte[] in, int first, int count);
 

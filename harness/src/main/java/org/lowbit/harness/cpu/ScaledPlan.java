@@ -39,8 +39,12 @@ import org.lowbit.spec.SpecialPolicies.IntegerRange;
  *   <li>GGUF Q4_0: d = m / −8 (m the first element of largest |x|), y = x · fl(1/d) + 8.5, truncated;</li>
  *   <li>GGUF Q4_1: d = (max − min) / 15, y = (x − min) · fl(1/d) + 0.5, truncated.</li>
  * </ul>
- * ⊘ is the scalarDivision knob: one division, or x · fl32(1/c) (c ⊘ x: fl(1/x) · c). {@link #of} is empty for
- * FP16 and BF16 arithmetic (smoothquant, awq, awq-symmetric) and AWQ's rule, which run on the reference.
+ * <ul>
+ *   <li>AWQ (FP16): s = max(max − min, floor) ⊘ 15, z = clamp(−rint(min / s), 0, 15); y = x / s, RNE.</li>
+ * </ul>
+ * ⊘ is the scalarDivision knob: one division, or x · fl32(1/c) (c ⊘ x: fl(1/x) · c). The arithmetic is FP32,
+ * or FP16 for the ABSMAX rules' integers and AWQ (smoothquant, awq, awq-symmetric); {@link #of} is empty for
+ * the rest (BF16 arithmetic, FP8 in FP16, the group rules in FP16), which run on the reference.
  *
  * @param format   the scaled format
  * @param knobs    its knobs
@@ -52,9 +56,11 @@ import org.lowbit.spec.SpecialPolicies.IntegerRange;
  * @param hi       the largest integer code
  * @param codeMask the bits of an integer code (0xFF, 0x0F)
  * @param divisor  ABSMAX: qmax or (qmax − qmin)/2, as the reference's double
+ * @param half     FP16 arithmetic: the input, every scale operation and y rounded to FP16 (an FP32 quotient
+ *                 or product rounded to FP16 is the FP16 operation: 24 ≥ 2·11 + 2, as the reference notes)
  */
 record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, boolean fp8, boolean saturate,
-                  CodeRounding rounding, int lo, int hi, int codeMask, double divisor) {
+                  CodeRounding rounding, int lo, int hi, int codeMask, double divisor, boolean half) {
 
     private static final ElementKnobs E4M3_BASE = ElementProfile.OCP.knobsFor(ElementFormat.FP8_E4M3);
     private static final float UINT4_MAX = 15;
@@ -69,9 +75,13 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
             return Optional.empty();
         }
         QuantizerRule rule = knobs.rule();
-        if (knobs.arithmetic() != Precision.FP32 || rule == QuantizerRule.AWQ_MIN_MAX
-                || (rule != QuantizerRule.ABSMAX && rule != QuantizerRule.ABSMAX_HALF_STEP && format.blockRows(2) != 1)) {
-            return Optional.empty(); // the group rules' zero signs assume one-row blocks (all of them are)
+        boolean half = knobs.arithmetic() == Precision.FP16;
+        boolean absmax = rule == QuantizerRule.ABSMAX || rule == QuantizerRule.ABSMAX_HALF_STEP;
+        boolean supported = knobs.arithmetic() == Precision.FP32
+                ? rule != QuantizerRule.AWQ_MIN_MAX && (absmax || format.blockRows(2) == 1) // group rules: one-row blocks
+                : half && ((absmax && format.family() != Family.FP8_E4M3) || rule == QuantizerRule.AWQ_MIN_MAX);
+        if (!supported) {
+            return Optional.empty();
         }
         Family family = format.family();
         boolean fp8 = family == Family.FP8_E4M3;
@@ -85,7 +95,7 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
                     return Optional.empty();
                 }
             }
-            case GPTQ_SYMMETRIC, GPTQ_ASYMMETRIC, HQQ_MIN_MAX -> {
+            case GPTQ_SYMMETRIC, GPTQ_ASYMMETRIC, HQQ_MIN_MAX, AWQ_MIN_MAX -> {
                 rounding = CodeRounding.RNE; // rint, whatever the knob
                 lo = 0;
                 hi = 15;
@@ -95,11 +105,10 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
                 lo = 0;
                 hi = 15;
             }
-            case AWQ_MIN_MAX -> throw new IllegalStateException("not vectorized");
         }
         double divisor = rule == QuantizerRule.ABSMAX_HALF_STEP ? (family.qmax() - family.qmin()) / 2.0 : family.qmax();
         return Optional.of(new ScaledPlan(format, knobs, rule, fp8, knobs.fp8Overflow() == Overflow.SATFINITE, rounding,
-                lo, hi, (1 << bits) - 1, divisor));
+                lo, hi, (1 << bits) - 1, divisor, half));
     }
 
     /** What a rule needs of its block: max |x|, or min and max, or the first element of largest |x|. */
@@ -121,7 +130,8 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
     /** y = (x − sub) / d rather than · d. */
     boolean divides() {
         return switch (rule) {
-            case ABSMAX, ABSMAX_HALF_STEP, GPTQ_SYMMETRIC, GPTQ_ASYMMETRIC -> knobs.application() == ScaleApplication.DIVIDE;
+            case ABSMAX, ABSMAX_HALF_STEP, GPTQ_SYMMETRIC, GPTQ_ASYMMETRIC, AWQ_MIN_MAX ->
+                    knobs.application() == ScaleApplication.DIVIDE;
             default -> false;
         };
     }
@@ -150,7 +160,7 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
      */
     BlockScale scale(float a, float b) {
         return switch (rule) {
-            case ABSMAX, ABSMAX_HALF_STEP -> absmax(a);
+            case ABSMAX, ABSMAX_HALF_STEP -> half ? absmaxHalf(a) : absmax(a);
             case GPTQ_SYMMETRIC, GPTQ_ASYMMETRIC -> gptq(a, b);
             case HQQ_MIN_MAX -> hqq(a, b);
             case GGUF_Q4_0 -> {
@@ -164,8 +174,55 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
                 yield new BlockScale(a, id, 0.5f, 0, FloatRounding.roundToBits(knobs.scaleDtype(), d),
                         FloatRounding.roundToBits(knobs.scaleDtype(), a));
             }
-            case AWQ_MIN_MAX -> throw new IllegalStateException("not vectorized");
+            case AWQ_MIN_MAX -> awq(a, b);
         };
+    }
+
+    /** x rounded to FP16 (RNE; ±Inf beyond 65504), as an FP32 value. */
+    private static float r16(double x) {
+        return (float) FloatRounding.round(Precision.FP16, x);
+    }
+
+    /** ABSMAX in FP16 (smoothquant, awq-symmetric): each operation of {@link #absmax} rounded to FP16 once. */
+    private BlockScale absmaxHalf(float amax) {
+        if (knobs.amaxFloor() > 0) {
+            float floor = r16((float) knobs.amaxFloor());
+            amax = amax >= floor ? amax : floor;
+        }
+        float s = knobs.scalarDivision() == ScalarDivision.DIVIDE ? r16(amax / divisor)
+                : r16((float) amax * (float) (1.0 / divisor));
+        if (s == 0 && knobs.zeroScale() == ZeroScale.EPSILON) {
+            s = r16(knobs.scaleDtype().epsilon());
+        }
+        if (!Float.isFinite(s)) {
+            return null;
+        }
+        float d = switch (knobs.application()) {
+            case DIVIDE -> s;
+            case RECIPROCAL_MULTIPLY -> s != 0 ? r16(1.0 / s) : 0.0f;
+            case QMAX_OVER_AMAX_MULTIPLY -> knobs.scalarDivision() == ScalarDivision.DIVIDE
+                    ? r16(divisor / amax) : r16(r16(1.0 / amax) * (float) divisor);
+        };
+        return new BlockScale(0, d, 0, 0, FloatRounding.roundToBits(knobs.scaleDtype(), s), 0);
+    }
+
+    /** AutoAWQ pseudo_quantize_tensor (zero point), every operation in FP16. */
+    private BlockScale awq(float min, float max) {
+        float r = r16((double) max - min);
+        if (knobs.amaxFloor() > 0) {
+            float floor = r16((float) knobs.amaxFloor());
+            r = r >= floor ? r : floor;
+        }
+        float s = knobs.scalarDivision() == ScalarDivision.DIVIDE ? r16(r / 15.0) : r16((float) r * (float) (1.0 / 15));
+        if (!Float.isFinite(s)) {
+            return null;
+        }
+        boolean divide = divides();
+        float d = divide ? s : (s != 0 ? r16(1.0 / s) : 0.0f);
+        float scaledMin = divide ? r16((double) min / s) : r16((double) min * d);
+        double z = -Math.rint(scaledMin);
+        z = (z < 0 ? 0 : (z > UINT4_MAX ? UINT4_MAX : z)) + 0.0;
+        return new BlockScale(0, d, 0, (int) z, FloatRounding.roundToBits(knobs.scaleDtype(), s), (int) z);
     }
 
     private BlockScale absmax(float amax) {
@@ -267,6 +324,9 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
     int encodeScalar(float x, BlockScale b) {
         float y = x - b.sub();
         y = divides() ? y / b.d() : y * b.d();
+        if (half) {
+            y = r16(y);
+        }
         if (adds()) {
             y = y + b.add();
         }

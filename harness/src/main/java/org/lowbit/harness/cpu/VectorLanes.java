@@ -110,6 +110,11 @@ final class VectorLanes {
         return h.blend(IntVector.broadcast(INT, 0x7E00), a.compare(VectorOperators.GT, 0x7F800000));
     }
 
+    /** Each lane rounded to the nearest FP16 value (ties to even; ±Inf beyond 65504), as an FP32 value. */
+    static FloatVector roundToHalf(FloatVector v) {
+        return float16ToFloat32(toFloat16(v.reinterpretAsInts())).reinterpretAsFloats();
+    }
+
     /**
      * The magnitude code of a small binary float format (m trailing significand bits, exponent bias; E2M1,
      * E4M3, binary16) for each lane's FP32 magnitude a ≥ 0 (not NaN), rounded to nearest even, then

@@ -37,6 +37,19 @@ final class VectorScaledKernels implements ScaledKernels {
     }
 
     @Override
+    public void roundToHalf(byte[] values, int count) {
+        int whole = count - count % LANES;
+        for (int i = 0; i < whole; i += LANES) {
+            VectorLanes.storeInts(VectorLanes.roundToHalf(loadInts(values, i * 4).reinterpretAsFloats()).reinterpretAsInts(),
+                    values, i * 4);
+        }
+        for (int i = whole; i < count; i++) {
+            float x = Float.intBitsToFloat(LittleEndian.getInt(values, 4 * i));
+            LittleEndian.putInt(values, 4 * i, Float.floatToRawIntBits((float) FloatRounding.round(Precision.FP16, x)));
+        }
+    }
+
+    @Override
     public int amaxBits(byte[] in, int first, int count) {
         int whole = count - count % LANES;
         IntVector m = IntVector.zero(INT);
@@ -126,6 +139,7 @@ final class VectorScaledKernels implements ScaledKernels {
                                          byte[] codes) {
         boolean divide = plan.divides();
         boolean adds = plan.adds();
+        boolean half = plan.half();
         boolean checksRange = plan.checksRange();
         float sub = scale.sub();
         float d = scale.d();
@@ -138,6 +152,9 @@ final class VectorScaledKernels implements ScaledKernels {
         for (int i = 0; i < count; i += LANES) {
             FloatVector x = loadInts(in, (first + i) * 4).reinterpretAsFloats().sub(sub);
             FloatVector y = divide ? x.div(d) : x.mul(d);
+            if (half) {
+                y = VectorLanes.roundToHalf(y);
+            }
             if (adds) {
                 y = y.add(add);
             }
