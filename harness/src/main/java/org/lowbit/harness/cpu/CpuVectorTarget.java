@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.lowbit.conformance.target.Capability;
 import org.lowbit.conformance.target.CapabilityManifest;
@@ -433,29 +434,29 @@ public final class CpuVectorTarget implements Target {
         byte[] values = in;
         int blocks = tiles.count();
         ScaledPlan.BlockScale[] scales = new ScaledPlan.BlockScale[blocks];
-        boolean[] undefined = new boolean[1]; // a non-finite input, scale or zero, or a GGUF cast out of range
+        AtomicBoolean undefined = new AtomicBoolean(); // a non-finite input, scale or zero, or a GGUF cast out of range
         long minBlocks = tiles.minBlocksPerThread();
         parallel.forEach(blocks, minBlocks, (from, to) -> {
-            for (int b = (int) from; b < to && !undefined[0]; b++) {
+            for (int b = (int) from; b < to && !undefined.get(); b++) {
                 scales[b] = blockScale(plan, tiles, values, b);
                 if (scales[b] == null) {
-                    undefined[0] = true;
+                    undefined.set(true);
                 }
             }
         });
         byte[] codes = new byte[r.rows() * r.cols()];
-        if (!undefined[0]) {
+        if (!undefined.get()) {
             parallel.forEach(blocks, minBlocks, (from, to) -> {
-                for (int b = (int) from; b < to && !undefined[0]; b++) {
+                for (int b = (int) from; b < to && !undefined.get(); b++) {
                     for (int row = tiles.firstRow(b); row < tiles.endRow(b); row++) {
                         if (!scaled.encode(plan, scales[b], values, tiles.first(b, row), tiles.width(b), codes)) {
-                            undefined[0] = true;
+                            undefined.set(true);
                         }
                     }
                 }
             });
         }
-        if (undefined[0]) {
+        if (undefined.get()) {
             return REFERENCE.scaledQuantize(r); // the reference names the element and rejects the input
         }
         byte[] packed = ReferenceTarget.packElements(r.elementLayout(), r.format().elementFormat(r.knobs().rule()), codes);

@@ -25,11 +25,12 @@ import org.lowbit.spec.Rounding;
  * amax CLAMP or FLUSH_SUBNORMAL_AMAX, single or two level. {@link #of} is empty for anything else.
  *
  * @param knobs         the block knobs
+ * @param elementKnobs  the E2M1 conversion's knobs (for the blocks done element by element)
  * @param divide        x / fl(S·g) (ModelOpt) rather than x · fl(fl(1/g)/S) (torchao)
  * @param lowerClamp    the lower clamp of the FP32 block scale, 2^-6 or 2^-9
  * @param flushTiny     an amax below 2^-126 writes every element as ±0
  */
-record Nvfp4Plan(BlockKnobs knobs, boolean divide, float lowerClamp, boolean flushTiny) {
+record Nvfp4Plan(BlockKnobs knobs, ElementKnobs elementKnobs, boolean divide, float lowerClamp, boolean flushTiny) {
 
     /** Elements per NVFP4 block. */
     static final int BLOCK = 16;
@@ -62,7 +63,7 @@ record Nvfp4Plan(BlockKnobs knobs, boolean divide, float lowerClamp, boolean flu
                 || knobs.nonFinite() != NonFinitePolicy.WHOLE_BLOCK_NAN) {
             return Optional.empty();
         }
-        return Optional.of(new Nvfp4Plan(knobs, knobs.scaling() == ScalingArithmetic.DIVIDE,
+        return Optional.of(new Nvfp4Plan(knobs, element, knobs.scaling() == ScalingArithmetic.DIVIDE,
                 Math.scalb(1.0f, knobs.scaleClamp().lowerExponent()),
                 knobs.tinyAmax() == TinyAmaxPolicy.FLUSH_SUBNORMAL_AMAX));
     }
@@ -133,6 +134,6 @@ record Nvfp4Plan(BlockKnobs knobs, boolean divide, float lowerClamp, boolean flu
         float x = Float.intBitsToFloat(xBits);
         float scaled = divide ? x / factor : x * factor;
         int bits = Float.isNaN(scaled) ? 0x7FC00000 : Float.floatToRawIntBits(scaled);
-        return ElementCodec.encodeFloat32(bits, ElementFormat.FP4_E2M1, knobs.elementKnobs(BlockFormat.NVFP4), 0);
+        return ElementCodec.encodeFloat32(bits, ElementFormat.FP4_E2M1, elementKnobs, 0);
     }
 }

@@ -56,11 +56,13 @@ import org.lowbit.spec.SpecialPolicies.IntegerRange;
  * @param hi       the largest integer code
  * @param codeMask the bits of an integer code (0xFF, 0x0F)
  * @param divisor  ABSMAX: qmax or (qmax − qmin)/2, as the reference's double
+ * @param fp8Knobs FP8: the E4M3 conversion's knobs (OCP, the knob's overflow); null for integers
  * @param half     FP16 arithmetic: the input, every scale operation and y rounded to FP16 (an FP32 quotient
  *                 or product rounded to FP16 is the FP16 operation: 24 ≥ 2·11 + 2, as the reference notes)
  */
 record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, boolean fp8, boolean saturate,
-                  CodeRounding rounding, int lo, int hi, int codeMask, double divisor, boolean half) {
+                  CodeRounding rounding, int lo, int hi, int codeMask, double divisor, boolean half,
+                  ElementKnobs fp8Knobs) {
 
     private static final ElementKnobs E4M3_BASE = ElementProfile.OCP.knobsFor(ElementFormat.FP8_E4M3);
     private static final float UINT4_MAX = 15;
@@ -108,7 +110,7 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
         }
         double divisor = rule == QuantizerRule.ABSMAX_HALF_STEP ? (family.qmax() - family.qmin()) / 2.0 : family.qmax();
         return Optional.of(new ScaledPlan(format, knobs, rule, fp8, knobs.fp8Overflow() == Overflow.SATFINITE, rounding,
-                lo, hi, (1 << bits) - 1, divisor, half));
+                lo, hi, (1 << bits) - 1, divisor, half, fp8 ? E4M3_BASE.withOverflow(knobs.fp8Overflow()) : null));
     }
 
     /** What a rule needs of its block: max |x|, or min and max, or the first element of largest |x|. */
@@ -331,8 +333,7 @@ record ScaledPlan(ScaledFormat format, ScaledKnobs knobs, QuantizerRule rule, bo
             y = y + b.add();
         }
         if (fp8) {
-            return ElementCodec.encodeFloat32(Float.floatToIntBits(y), ElementFormat.FP8_E4M3,
-                    E4M3_BASE.withOverflow(knobs.fp8Overflow()));
+            return ElementCodec.encodeFloat32(Float.floatToIntBits(y), ElementFormat.FP8_E4M3, fp8Knobs);
         }
         if (checksRange()) {
             return y > -1.0f && y < 128.0f ? Math.min(hi, (int) y) : Integer.MIN_VALUE;
