@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
@@ -43,7 +44,9 @@ public final class CudaDevice implements AutoCloseable {
     private final int multiprocessors;
 
     /** Bytes of each pinned staging buffer: large enough to amortize a copy's start, small enough to double-buffer. */
-    static final int STAGING_BYTES = 8 << 20;
+    static final int STAGING_BYTES = 16 << 20;
+    /** A chunk is copied between the Java array and pinned memory in slices of this size, on several cores. */
+    private static final int SLICE_BYTES = 1 << 20;
     private final Pointer[] staging = new Pointer[2];
     private final ByteBuffer[] stagingView = new ByteBuffer[2];
     private final CUevent[] stagingFree = new CUevent[2];
@@ -162,8 +165,7 @@ public final class CudaDevice implements AutoCloseable {
         for (long done = 0; done < src.length; done += STAGING_BYTES, slot ^= 1) {
             int n = (int) Math.min(STAGING_BYTES, src.length - done);
             check(cuEventSynchronize(stagingFree[slot]), "cuEventSynchronize(staging)");  // its last DMA is done
-            stagingView[slot].clear();
-            stagingView[slot].put(src, (int) done, n);
+            copySlices(src, (int) done, stagingView[slot], n, true);
             check(cuMemcpyHtoDAsync(dst.withByteOffset(done), staging[slot], n, copyStream), "cuMemcpyHtoDAsync(" + n + ")");
             check(cuEventRecord(stagingFree[slot], copyStream), "cuEventRecord(staging)");
         }
@@ -188,10 +190,25 @@ public final class CudaDevice implements AutoCloseable {
                 int j = i - 1;
                 int n = (int) Math.min(STAGING_BYTES, dst.length - (long) j * STAGING_BYTES);
                 check(cuEventSynchronize(stagingFree[j & 1]), "cuMemcpyDtoH(" + dst.length + ")");
-                stagingView[j & 1].clear();
-                stagingView[j & 1].get(dst, (int) ((long) j * STAGING_BYTES), n);
+                copySlices(dst, (int) ((long) j * STAGING_BYTES), stagingView[j & 1], n, false);
             }
         }
+    }
+
+    /**
+     * Copies n bytes between {@code array[offset…]} and the start of a staging buffer, in 1 MiB slices on the
+     * common pool: one core's memcpy is slower than the DMA, several keep up with it.
+     */
+    private static void copySlices(byte[] array, int offset, ByteBuffer staging, int n, boolean toStaging) {
+        IntStream slices = IntStream.range(0, Math.ceilDiv(n, SLICE_BYTES));
+        (n > SLICE_BYTES ? slices.parallel() : slices).forEach(i -> {
+            int at = i * SLICE_BYTES, length = Math.min(SLICE_BYTES, n - at);
+            if (toStaging) {
+                staging.put(at, array, offset + at, length);
+            } else {
+                staging.get(at, array, offset + at, length);
+            }
+        });
     }
 
     private void openStaging() {

@@ -37,7 +37,9 @@ import org.lowbit.spec.SourceFormat;
  * every scaled profile from f32, bf16 and f16 on the GPU and with the reference target, and dequantizes the
  * reference's answer and random codes and scale bits to f32, bf16 and f16; every byte must agree, and a
  * rejection must meet a rejection. {@code transfer} times 256 MiB host↔device copies through the pinned
- * staging buffers against plain pageable cuMemcpy. Exit status 1 on any difference.
+ * staging buffers against plain pageable cuMemcpy. {@code bench} times the quantize kernels on a 16384×8192
+ * bf16 tensor (CUDA events, median of 10) against cuMemcpyDtoD of the input, and one call end to end.
+ * The scaled kernels have no speed gate; these are numbers to report. Exit status 1 on any difference.
  */
 public final class CudaScaledCheck {
     private CudaScaledCheck() {}
@@ -53,7 +55,8 @@ public final class CudaScaledCheck {
                         ok &= diff(cuda, new ReferenceTarget(), cases);
                     }
                     case "transfer" -> transfer(cuda.device());
-                    default -> throw new IllegalArgumentException("unknown mode '" + args[a] + "': diff [cases], transfer");
+                    case "bench" -> bench(cuda);
+                    default -> throw new IllegalArgumentException("unknown mode '" + args[a] + "': diff [cases], transfer, bench");
                 }
             }
         }
@@ -276,6 +279,58 @@ public final class CudaScaledCheck {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Speed (no gate)
+
+    private static void bench(CudaTarget cuda) throws TargetException {
+        int rows = 16384, cols = 8192;
+        long count = (long) rows * cols;
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] input = new byte[(int) (2 * count)];
+        for (int i = 0; i < count; i++) {
+            LittleEndian.putShort(input, 2 * i, (short) (Float.floatToRawIntBits((float) random.nextGaussian()) >>> 16));
+        }
+        CudaDevice device = cuda.device();
+        CUdeviceptr a = device.upload(input), b = device.alloc(input.length);
+        jcuda.driver.CUevent start = device.event(), end = device.event();
+        float[] copy = new float[10];
+        for (int i = -1; i < copy.length; i++) {
+            device.record(start);
+            check(jcuda.driver.JCudaDriver.cuMemcpyDtoD(b, a, input.length), "cuMemcpyDtoD");
+            device.record(end);
+            float t = device.elapsed(start, end);
+            if (i >= 0) {
+                copy[i] = t;
+            }
+        }
+        device.free(a);
+        device.free(b);
+        Arrays.sort(copy);
+        double copyGbps = 2.0 * input.length / (copy[copy.length / 2] / 1e3) / 1e9;
+        System.out.printf(Locale.ROOT, "bench %dx%d bf16: cuMemcpyDtoD %.3f ms, %.0f GB/s (read + write)%n", rows, cols,
+                copy[copy.length / 2], copyGbps);
+        String[][] cases = {{"int8_per_token", "vllm"}, {"int8_per_tensor", "vllm"}, {"int8_per_channel", "smoothquant"},
+                {"int8_block_1x128", "vllm"}, {"int8_block_128x128", "compressed-tensors"},
+                {"fp8_e4m3_block_1x128", "deepseek-v3"}, {"fp8_e4m3_block_128x128", "deepgemm"}, {"int4_group", "awq"},
+                {"int4_group", "gptq-asymmetric"}, {"int4_group", "hqq"}, {"gguf_q4_0", "gguf"}, {"gguf_q8_0", "gguf"}};
+        CudaScaledOps ops = new CudaScaledOps(device);
+        for (String[] c : cases) {
+            ScaledFormat f = ScaledFormat.byId(c[0]);
+            ScaledProfile p = ScaledProfile.byId(c[1]);
+            ScaledKnobs k = p.knobsFor(f);
+            ScaledQuantizeRequest q = new ScaledQuantizeRequest(f, p, k, SourceFormat.BF16, rows, cols, input, ElementLayout.UNPACKED);
+            float ms = ops.kernelMillis(q, 10);
+            int br = f.blockRows(rows), bc = f.blockCols(cols, k.groupSize());
+            long blocks = (long) Math.ceilDiv(rows, br) * Math.ceilDiv(cols, bc);
+            long moved = 2 * count + count + blocks * k.scaleDtype().bits() / 8;   // bf16 in, codes (one a byte) and scales out
+            long t0 = System.nanoTime();
+            cuda.scaledQuantize(q);
+            double endToEnd = (System.nanoTime() - t0) / 1e6;
+            System.out.printf(Locale.ROOT, "  %-24s %-18s kernel %7.3f ms  %6.0f GB/s  %.2fx copy   end to end %.0f ms%n",
+                    c[0], c[1], ms, moved / (ms / 1e3) / 1e9, moved / (ms / 1e3) / 1e9 / copyGbps, endToEnd);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Transfers: pinned staging against pageable cuMemcpy
 
     private static void transfer(CudaDevice device) {
@@ -305,9 +360,24 @@ public final class CudaScaledCheck {
             if (!Arrays.equals(host, back)) {
                 throw new IllegalStateException("the round trip through the staging buffers changed the bytes");
             }
+            // The ceiling: DMA alone from and to pinned memory (what a caller with pinned arrays would get).
+            jcuda.Pointer pinned = new jcuda.Pointer();
+            check(jcuda.driver.JCudaDriver.cuMemAllocHost(pinned, bytes), "cuMemAllocHost");
+            double[] dmaUp = new double[5], dmaDown = new double[5];
+            for (int rep = 0; rep < 5; rep++) {
+                long t0 = System.nanoTime();
+                check(cuMemcpyHtoD(d, pinned, bytes), "cuMemcpyHtoD(pinned)");
+                long t1 = System.nanoTime();
+                check(cuMemcpyDtoH(pinned, d, bytes), "cuMemcpyDtoH(pinned)");
+                long t2 = System.nanoTime();
+                dmaUp[rep] = bytes / ((t1 - t0) / 1e9) / 1e9;
+                dmaDown[rep] = bytes / ((t2 - t1) / 1e9) / 1e9;
+            }
+            jcuda.driver.JCudaDriver.cuMemFreeHost(pinned);
             System.out.printf(Locale.ROOT, "transfer 256 MiB, median of 5 (GB/s): pageable H2D %.1f D2H %.1f;"
-                                           + " pinned staging H2D %.1f D2H %.1f%n", median(pageableUp), median(pageableDown),
-                    median(pinnedUp), median(pinnedDown));
+                                           + " pinned staging (upload/download) H2D %.1f D2H %.1f; DMA alone from pinned"
+                                           + " memory H2D %.1f D2H %.1f%n", median(pageableUp), median(pageableDown),
+                    median(pinnedUp), median(pinnedDown), median(dmaUp), median(dmaDown));
         } finally {
             device.free(d);
         }

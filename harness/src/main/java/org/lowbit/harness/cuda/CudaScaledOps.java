@@ -58,7 +58,11 @@ final class CudaScaledOps {
     // ---------------------------------------------------------------------------------------------
     // Quantize
 
-    ScaledQuantizeResult quantize(ScaledQuantizeRequest r) throws TargetException {
+    /** What a quantize launches, worked out (with the host checks) from a request. */
+    private record Plan(ScaledKnobs knobs, long count, int rows, int blocks, boolean perTensor, int layout,
+                        int[] params, int[] fp8) {}
+
+    private static Plan plan(ScaledQuantizeRequest r) throws TargetException {
         ScaledFormat f = r.format();
         ScaledKnobs k = r.knobs();
         if (r.source() == SourceFormat.FP64) {
@@ -72,15 +76,73 @@ final class CudaScaledOps {
         int rows = r.rows(), cols = r.cols();
         int br = f.blockRows(rows), bc = f.blockCols(cols, k.groupSize());
         requireTail(f, k, rows, cols, br, bc);
-        ElementFormat element = f.elementFormat(k.rule());
-        int layout = layoutId(r.elementLayout(), element);
-        long count = (long) rows * cols;
+        int layout = layoutId(r.elementLayout(), f.elementFormat(k.rule()));
         int scaleCols = Math.ceilDiv(cols, bc);
         int blocks = Math.ceilDiv(rows, br) * scaleCols;
         boolean perTensor = f == ScaledFormat.INT8_PER_TENSOR;
-        int[] params = quantizeParams(f, k, rows, cols, br, bc, scaleCols, blocks, perTensor);
         ElementKnobs fp8Knobs = ElementProfile.OCP.knobsFor(ElementFormat.FP8_E4M3).withOverflow(k.fp8Overflow());
-        int[] fp8 = KernelParams.element(ElementFormat.FP8_E4M3, fp8Knobs, KernelParams.FAST_NONE);
+        return new Plan(k, (long) rows * cols, rows, blocks, perTensor, layout,
+                quantizeParams(f, k, rows, cols, br, bc, scaleCols, blocks, perTensor),
+                KernelParams.element(ElementFormat.FP8_E4M3, fp8Knobs, KernelParams.FAST_NONE));
+    }
+
+    /** The amax pass (per tensor) and the quantize kernel, queued on the default stream. */
+    private void launch(Plan p, String source, CUdeviceptr in, CUdeviceptr codes, CUdeviceptr scales, CUdeviceptr zeros,
+                        CUdeviceptr amax, CUdeviceptr error) {
+        if (p.perTensor()) {
+            device.launchAsync("lowbit_scaled_amax_" + source, p.count(), arg(in), arg(p.count()),
+                    arg(p.knobs().arithmetic().ordinal()), arg(amax), arg(error));
+        }
+        device.launchAsync("lowbit_scaled_quantize_" + source, 32L * (p.perTensor() ? p.rows() : p.blocks()), arg(in),
+                arg(codes), arg(scales), arg(zeros), arg(amax), arg(error), Pointer.to(p.params()), Pointer.to(p.fp8()));
+    }
+
+    /**
+     * Milliseconds of the quantize kernels alone (CUDA events, median of {@code reps} after a warm-up), the
+     * input on the device already; codes unpacked. For CudaScaledCheck's bench.
+     */
+    float kernelMillis(ScaledQuantizeRequest r, int reps) throws TargetException {
+        Plan p = plan(r);
+        CUdeviceptr in = device.upload(r.input());
+        CUdeviceptr codes = device.alloc(p.count());
+        CUdeviceptr scales = device.alloc(4L * p.blocks());
+        CUdeviceptr zeros = device.alloc(4L * p.blocks());
+        CUdeviceptr error = device.alloc(8);
+        CUdeviceptr amax = device.alloc(4);
+        try {
+            float[] ms = new float[reps];
+            jcuda.driver.CUevent start = device.event(), end = device.event();
+            for (int i = -1; i < reps; i++) {
+                device.memset(amax, 0, 4);
+                device.record(start);
+                launch(p, r.source().id(), in, codes, scales, zeros, amax, error);
+                device.record(end);
+                float t = device.elapsed(start, end);
+                if (i >= 0) {
+                    ms[i] = t;
+                }
+            }
+            java.util.Arrays.sort(ms);
+            return ms[reps / 2];
+        } finally {
+            device.free(in);
+            device.free(codes);
+            device.free(scales);
+            device.free(zeros);
+            device.free(error);
+            device.free(amax);
+        }
+    }
+
+    ScaledQuantizeResult quantize(ScaledQuantizeRequest r) throws TargetException {
+        Plan plan = plan(r);
+        ScaledFormat f = r.format();
+        ScaledKnobs k = r.knobs();
+        long count = plan.count();
+        int blocks = plan.blocks();
+        int layout = plan.layout();
+        int scaleCols = plan.params()[4];
+        int bc = plan.params()[3];
 
         CUdeviceptr in = device.upload(r.input());
         CUdeviceptr codes = device.alloc(count);
@@ -92,13 +154,8 @@ final class CudaScaledOps {
         try {
             device.memset(error, 0xFF, 8);
             device.memset(amax, 0, 4);
-            String source = r.source().id();
-            if (perTensor) {
-                device.launch("lowbit_scaled_amax_" + source, count, arg(in), arg(count), arg(k.arithmetic().ordinal()),
-                        arg(amax), arg(error));
-            }
-            device.launch("lowbit_scaled_quantize_" + source, 32L * (perTensor ? rows : blocks), arg(in), arg(codes),
-                    arg(scales), arg(zeros), arg(amax), arg(error), Pointer.to(params), Pointer.to(fp8));
+            launch(plan, r.source().id(), in, codes, scales, zeros, amax, error);
+            device.synchronize("kernel lowbit_scaled_quantize_" + r.source().id());
             byte[] word = device.download(error, 8);
             long bad = (long) LittleEndian.getInt(word, 4) << 32 | (LittleEndian.getInt(word, 0) & 0xFFFFFFFFL);
             if (bad != NO_ERROR) {
