@@ -105,6 +105,27 @@ __device__ __forceinline__ float sc_load(const void *in, int64_t i, int p, unsig
     return x;
 }
 
+// 16 bytes of input, V elements as values of P, with sc_load's checks; first is a multiple of V.
+template <int SRC> struct ScVec {
+    static constexpr int V = SRC == 0 ? 4 : 8;
+    __device__ static void load(const void *in, int64_t first, int p, unsigned long long *error, float *x) {
+        uint4 w = *(const uint4 *) ((const char *) in + first * (SRC == 0 ? 4 : 2));
+        uint32_t ws[4] = {w.x, w.y, w.z, w.w};
+        bool bad = false;
+#pragma unroll
+        for (int j = 0; j < V; j++) {
+            uint32_t bits = SRC == 0 ? ws[j] : (j & 1 ? ws[j / 2] >> 16 : ws[j / 2] & 0xFFFF);
+            if (SRC == 1) bits <<= 16;
+            if (SRC == 2) bits = f16_to_f32_bits(bits);
+            x[j] = sc_round(p, __uint_as_float(bits));
+            bad |= !isfinite(x[j]);
+        }
+        if (bad) {
+            for (int j = 0; j < V; j++) if (!isfinite(x[j])) { sc_report(error, SE_BAD_INPUT, first + j); break; }
+        }
+    }
+};
+
 // DeepGEMM ceil_to_ue8m0: biased exponent + (mantissa ≠ 0), clamped to [1, 254] (BlockRules.ceilToUe8m0).
 __device__ __forceinline__ float sc_ceil_ue8m0(float s) {
     uint32_t bits = __float_as_uint(s) & 0x7FFFFFFFu;
@@ -135,9 +156,10 @@ struct ScaledStats {
 };
 
 __device__ __forceinline__ void sc_stats_add(ScaledStats &s, float x, int k) {
-    if (x > s.mx) { s.mx = x; s.mxAt = k; }
-    if (x < s.mn) { s.mn = x; s.mnAt = k; }
-    if (fabsf(x) > s.big) { s.big = fabsf(x); s.bigValue = x; s.bigAt = k; }
+    if (x > s.mx || (x == s.mx && k < s.mxAt)) { s.mx = x; s.mxAt = k; }
+    if (x < s.mn || (x == s.mn && k < s.mnAt)) { s.mn = x; s.mnAt = k; }
+    float a = fabsf(x);
+    if (a > s.big || (a == s.big && a > 0.0f && k < s.bigAt)) { s.big = a; s.bigValue = x; s.bigAt = k; }
 }
 
 __device__ __forceinline__ void sc_stats_reduce(ScaledStats &s) {
@@ -208,6 +230,9 @@ __device__ ScaledBlock sc_block(const Scaled &p, const ScaledStats &st, float am
             b.s = s;
             b.factor = sc_reciprocal(p, s);
             b.z = symmetric ? 8.0f : rintf(sc_apply(p, -xmin, s, b.factor)) + 0.0f;
+            // The reference refuses a zero outside [0, 15] (an IllegalStateException): it happens when the
+            // scale of a subnormal range underflows to 0, so −xmin/s is +Inf. Rejected here.
+            if (b.z < 0.0f || b.z > 15.0f) b.bad = SE_BAD_ZERO;
             b.scaleBits = sc_bits(p.scaleDtype, s);
             b.zeroBits = (uint32_t) sc_int(b.z);
             break;
@@ -285,8 +310,19 @@ __device__ __forceinline__ int sc_code(const Scaled &p, const Elem &fp8, const S
 // the values), and the input checks.
 template <int SRC>
 __device__ void scaled_amax_body(const void *in, int64_t count, int arithmetic, unsigned int *amax, unsigned long long *error) {
+    constexpr int V = ScVec<SRC>::V;
     uint32_t m = 0;
-    for (int64_t i = blockIdx.x * (int64_t) blockDim.x + threadIdx.x; i < count; i += (int64_t) gridDim.x * blockDim.x) {
+    int64_t t0 = blockIdx.x * (int64_t) blockDim.x + threadIdx.x, stride = (int64_t) gridDim.x * blockDim.x;
+    for (int64_t v = t0; v < count / V; v += stride) {
+        float x[V];
+        ScVec<SRC>::load(in, v * V, arithmetic, error, x);
+#pragma unroll
+        for (int j = 0; j < V; j++) {
+            uint32_t a = __float_as_uint(x[j]) & 0x7FFFFFFFu;
+            if (a < 0x7F800000u && a > m) m = a;
+        }
+    }
+    for (int64_t i = count / V * V + t0; i < count; i += stride) {
         uint32_t a = __float_as_uint(sc_load<SRC>(in, i, arithmetic, error)) & 0x7FFFFFFFu;
         if (a < 0x7F800000u && a > m) m = a;
     }
@@ -308,23 +344,39 @@ __device__ void scaled_quantize_body(const void *in, uint8_t *codes, uint32_t *s
     const int64_t warps = ((int64_t) gridDim.x * blockDim.x) >> 5;
     const int units = p.perTensor ? p.rows : p.blocks;
     const int br = p.perTensor ? 1 : p.blockRows, bc = p.perTensor ? p.cols : p.blockCols;
+    constexpr int V = ScVec<SRC>::V;
     for (int64_t u = ((int64_t) blockIdx.x * blockDim.x + threadIdx.x) >> 5; u < units; u += warps) {
         int r0, c0;
         if (p.perTensor) { r0 = (int) u; c0 = 0; }
         else { r0 = (int) (u / p.scaleCols) * br; c0 = (int) (u % p.scaleCols) * bc; }
         ScaledStats st = {__uint_as_float(0xFF800000u), __uint_as_float(0x7F800000u), 0.0f, 0.0f, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF};
+        // Each row of the block holds n present columns; with cols and c0 multiples of V, a lane takes V
+        // neighbours at a time in one 16-byte load (8 times the bytes in flight of one element a lane), and
+        // the last n mod V one by one.
+        const int n = bc < p.cols - c0 ? bc : p.cols - c0;
+        // [0, wideEnd) in whole vectors, where a row gives every lane one: for narrower rows (1×128 blocks of
+        // 16-bit input, GGUF's 32) one element a lane keeps all 32 lanes computing, which is faster there.
+        const int wideEnd = p.cols % V == 0 && c0 % V == 0 && n >= 32 * V ? n / V * V : 0;
         float amax;
         if (p.perTensor) {
             amax = __uint_as_float(*tensorAmax);
         } else {
-            // Pass 1: statistics over every position of the block; missing ones (a ragged edge) are +0.
-            for (int rr = 0; rr < br; rr++) {
-                int r = r0 + rr;
-                for (int cc = lane; cc < bc; cc += 32) {
-                    int c = c0 + cc;
-                    float x = r < p.rows && c < p.cols ? sc_load<SRC>(in, (int64_t) r * p.cols + c, p.arithmetic, error) : 0.0f;
-                    sc_stats_add(st, x, rr * bc + cc);
+            // Pass 1: statistics over every position of the block. Missing positions (a ragged edge) are +0;
+            // only the first of them can matter (ties keep the first position), so lane 0 adds that one.
+            for (int rr = 0; rr < br && r0 + rr < p.rows; rr++) {
+                int64_t row = (int64_t) (r0 + rr) * p.cols + c0;
+                for (int cc = lane * V; cc < wideEnd; cc += 32 * V) {
+                    float x[V];
+                    ScVec<SRC>::load(in, row + cc, p.arithmetic, error, x);
+#pragma unroll
+                    for (int j = 0; j < V; j++) sc_stats_add(st, x[j], rr * bc + cc + j);
                 }
+                for (int cc = wideEnd + lane; cc < n; cc += 32) sc_stats_add(st, sc_load<SRC>(in, row + cc, p.arithmetic, error), rr * bc + cc);
+            }
+            if (lane == 0) {
+                int missingRows = r0 + br > p.rows;
+                if (n < bc) sc_stats_add(st, 0.0f, n);
+                else if (missingRows) sc_stats_add(st, 0.0f, (p.rows - r0) * bc);
             }
             sc_stats_reduce(st);
             amax = fabsf(st.mx) >= fabsf(st.mn) ? fabsf(st.mx) : fabsf(st.mn);
@@ -341,9 +393,23 @@ __device__ void scaled_quantize_body(const void *in, uint8_t *codes, uint32_t *s
         }
         // Pass 2: the codes of the elements that exist.
         for (int rr = 0; rr < br && r0 + rr < p.rows; rr++) {
-            int r = r0 + rr;
-            for (int cc = lane; cc < bc && c0 + cc < p.cols; cc += 32) {
-                int64_t i = (int64_t) r * p.cols + c0 + cc;
+            int64_t row = (int64_t) (r0 + rr) * p.cols + c0;
+            for (int cc = lane * V; cc < wideEnd; cc += 32 * V) {
+                int64_t i = row + cc;
+                float x[V];
+                ScVec<SRC>::load(in, i, p.arithmetic, error, x);
+                uint32_t w[2] = {0, 0};
+#pragma unroll
+                for (int j = 0; j < V; j++) {
+                    int code = sc_code(p, fp8, b, x[j]);
+                    if (code < 0) { sc_report(error, SE_BAD_CAST, i + j); code = 0; }
+                    w[j / 4] |= (uint32_t) code << (8 * (j % 4));
+                }
+                if (V == 8) *(uint2 *) (codes + i) = make_uint2(w[0], w[1]);
+                else *(uint32_t *) (codes + i) = w[0];
+            }
+            for (int cc = wideEnd + lane; cc < n; cc += 32) {
+                int64_t i = row + cc;
                 float x = sc_round(p.arithmetic, __uint_as_float(load_source<SRC>(in, i)));
                 int code = sc_code(p, fp8, b, x);
                 if (code < 0) { sc_report(error, SE_BAD_CAST, i); code = 0; }

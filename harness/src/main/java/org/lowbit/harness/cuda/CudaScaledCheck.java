@@ -69,13 +69,14 @@ public final class CudaScaledCheck {
 
     /** rows × cols: whole blocks of every format, ragged edges, one long row. */
     private static final int[][] SHAPES = {{1, 32}, {2, 64}, {4, 128}, {3, 384}, {130, 256}, {129, 131}, {256, 512},
-            {1, 4096}, {7, 35}, {128, 129}, {5, 8}};
+            {1, 4096}, {7, 35}, {128, 129}, {5, 8}, {129, 1032}, {3, 1000}};
     private static final int STYLES = 9;
 
     private static boolean diff(Target cuda, Target ref, int cases) {
         SplittableRandom random = new SplittableRandom(20261127L);
         long checks = 0, rejections = 0;
         List<String> failures = new ArrayList<>();
+        List<String> findings = new ArrayList<>();
         long start = System.nanoTime();
         for (ScaledProfile profile : ScaledProfile.values()) {
             for (ScaledFormat format : ScaledFormat.values()) {
@@ -104,6 +105,18 @@ public final class CudaScaledCheck {
                         ScaledQuantizeResult want;
                         try {
                             want = ref.scaledQuantize(q);
+                        } catch (RuntimeException e) {
+                            // Not a rejection but a failure of the reference itself: a finding, and the GPU must refuse.
+                            findings.add(what + ": the reference throws " + e);
+                            try {
+                                cuda.scaledQuantize(q);
+                                failures.add(what + ": the reference throws " + e + ", the GPU accepts");
+                            } catch (TargetException.Rejected expected) {
+                                // refused
+                            } catch (TargetException other) {
+                                failures.add(what + ": the GPU says " + other);
+                            }
+                            continue;
                         } catch (TargetException e) {
                             rejections++;
                             try {
@@ -138,9 +151,11 @@ public final class CudaScaledCheck {
                 }
             }
         }
+        findings.stream().limit(10).forEach(f -> System.out.println("FINDING " + f));
         failures.stream().limit(40).forEach(f -> System.out.println("FAIL " + f));
-        System.out.printf(Locale.ROOT, "scaled diff: %d checks (%d inputs both rejected), %d differ, %.1f s%n", checks,
-                rejections, failures.size(), (System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "scaled diff: %d checks (%d inputs both rejected, %d where the reference throws),"
+                                       + " %d differ, %.1f s%n", checks, rejections, findings.size(), failures.size(),
+                (System.nanoTime() - start) / 1e9);
         return failures.isEmpty();
     }
 

@@ -277,10 +277,12 @@ final class CudaScaledOps {
                       : String.format(Locale.ROOT, "%s is %s (bits 0x%X): scaled quantization is defined for finite inputs only",
                               where, value, bits);
             }
-            case BAD_SCALE, BAD_ZERO -> String.format(Locale.ROOT,
-                    "block %d (block row %d, block col %d) of %s: the block's %s is not finite in %s arithmetic (rule %s):"
-                    + " its range overflows the precision", index, index / scaleCols, index % scaleCols, f.id(),
-                    kind == BAD_SCALE ? "scale" : "zero", k.arithmetic(), k.rule());
+            case BAD_SCALE, BAD_ZERO -> String.format(Locale.ROOT, "block %d (block row %d, block col %d) of %s: %s",
+                    index, index / scaleCols, index % scaleCols, f.id(), kind == BAD_SCALE || k.rule() == QuantizerRule.HQQ_MIN_MAX
+                    ? String.format(Locale.ROOT, "the block's %s is not finite in %s arithmetic (rule %s): its range"
+                                                 + " overflows the precision", kind == BAD_SCALE ? "scale" : "zero", k.arithmetic(), k.rule())
+                    : "the GPTQ zero round(-xmin/s) is outside [0, 15]: the scale of the block's subnormal range"
+                      + " underflowed to 0");
             default -> "the kernel reported error word 0x" + Long.toHexString(bad);
         };
         return new TargetException.Rejected("OUT_OF_RANGE", message);
