@@ -59,7 +59,7 @@ final class CudaScaledOps {
     // Quantize
 
     /** What a quantize launches, worked out (with the host checks) from a request. */
-    private record Plan(ScaledKnobs knobs, long count, int rows, int blocks, boolean perTensor, int layout,
+    private record Plan(ScaledKnobs knobs, long count, int rows, int blocks, int scaleCols, boolean perTensor, int layout,
                         int[] params, int[] fp8) {}
 
     private static Plan plan(ScaledQuantizeRequest r) throws TargetException {
@@ -81,7 +81,7 @@ final class CudaScaledOps {
         int blocks = Math.ceilDiv(rows, br) * scaleCols;
         boolean perTensor = f == ScaledFormat.INT8_PER_TENSOR;
         ElementKnobs fp8Knobs = ElementProfile.OCP.knobsFor(ElementFormat.FP8_E4M3).withOverflow(k.fp8Overflow());
-        return new Plan(k, (long) rows * cols, rows, blocks, perTensor, layout,
+        return new Plan(k, (long) rows * cols, rows, blocks, scaleCols, perTensor, layout,
                 quantizeParams(f, k, rows, cols, br, bc, scaleCols, blocks, perTensor),
                 KernelParams.element(ElementFormat.FP8_E4M3, fp8Knobs, KernelParams.FAST_NONE));
     }
@@ -141,8 +141,6 @@ final class CudaScaledOps {
         long count = plan.count();
         int blocks = plan.blocks();
         int layout = plan.layout();
-        int scaleCols = plan.params()[4];
-        int bc = plan.params()[3];
 
         CUdeviceptr in = device.upload(r.input());
         CUdeviceptr codes = device.alloc(count);
@@ -159,7 +157,7 @@ final class CudaScaledOps {
             byte[] word = device.download(error, 8);
             long bad = (long) LittleEndian.getInt(word, 4) << 32 | (LittleEndian.getInt(word, 0) & 0xFFFFFFFFL);
             if (bad != NO_ERROR) {
-                throw rejection(bad, r, f, k, bc, scaleCols);
+                throw rejection(bad, r, f, k, plan.scaleCols());
             }
             byte[] codeBytes;
             if (layout == 0) {
@@ -254,7 +252,7 @@ final class CudaScaledOps {
     }
 
     private static TargetException.Rejected rejection(long bad, ScaledQuantizeRequest r, ScaledFormat f, ScaledKnobs k,
-                                                      int bc, int scaleCols) {
+                                                      int scaleCols) {
         int kind = (int) (bad >>> 40);
         long index = bad & ((1L << 40) - 1);
         int cols = r.cols();
