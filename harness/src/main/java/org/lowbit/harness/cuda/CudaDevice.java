@@ -4,8 +4,10 @@ import static jcuda.driver.JCudaDriver.*;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
@@ -15,12 +17,18 @@ import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
 /**
  * One GPU through the JCuda driver API (no runtime API, no NVRTC): a context, the lowbit fatbin loaded with
  * {@code cuModuleLoadData} from the class path, kernel launches and CUDA events. Every failing call throws a
  * {@link CudaException} that names the call or the kernel and the {@code CUDA_ERROR_…} code.
+ *
+ * <p>Host↔device copies go through two pinned staging buffers ({@code cuMemAllocHost}, {@link #STAGING_BYTES}
+ * each, made on the first copy, reused, freed by {@link #close}): the DMA of one chunk runs while the host
+ * copies the next between the Java array and the other buffer, so transfers run at PCIe speed instead of
+ * through the driver's pageable path.
  */
 public final class CudaDevice implements AutoCloseable {
 
@@ -34,6 +42,15 @@ public final class CudaDevice implements AutoCloseable {
     private final int major;
     private final int minor;
     private final int multiprocessors;
+
+    /** Bytes of each pinned staging buffer: large enough to amortize a copy's start, small enough to double-buffer. */
+    static final int STAGING_BYTES = 16 << 20;
+    /** A chunk is copied between the Java array and pinned memory in slices of this size, on several cores. */
+    private static final int SLICE_BYTES = 1 << 20;
+    private final Pointer[] staging = new Pointer[2];
+    private final ByteBuffer[] stagingView = new ByteBuffer[2];
+    private final CUevent[] stagingFree = new CUevent[2];
+    private CUstream copyStream;
 
     private CudaDevice(int ordinal) {
         JCudaDriver.setExceptionsEnabled(false);
@@ -124,20 +141,89 @@ public final class CudaDevice implements AutoCloseable {
         }
     }
 
+    /** Device memory holding {@code bytes}, copied through the pinned staging buffers. */
     public CUdeviceptr upload(byte[] bytes) {
         CUdeviceptr p = alloc(bytes.length);
-        if (bytes.length > 0) {
-            check(cuMemcpyHtoD(p, Pointer.to(bytes), bytes.length), "cuMemcpyHtoD(" + bytes.length + ")");
-        }
+        copyToDevice(p, bytes);
         return p;
     }
 
+    /** The first {@code bytes} bytes at {@code p}, copied through the pinned staging buffers. */
     public byte[] download(CUdeviceptr p, long bytes) {
         byte[] out = new byte[Math.toIntExact(bytes)];
-        if (bytes > 0) {
-            check(cuMemcpyDtoH(Pointer.to(out), p, bytes), "cuMemcpyDtoH(" + bytes + ")");
-        }
+        copyToHost(out, p);
         return out;
+    }
+
+    /** Copies {@code src} to {@code dst}: each chunk into a free staging buffer, then its DMA on the copy stream. */
+    public synchronized void copyToDevice(CUdeviceptr dst, byte[] src) {
+        if (src.length == 0) {
+            return;
+        }
+        openStaging();
+        int slot = 0;
+        for (long done = 0; done < src.length; done += STAGING_BYTES, slot ^= 1) {
+            int n = (int) Math.min(STAGING_BYTES, src.length - done);
+            check(cuEventSynchronize(stagingFree[slot]), "cuEventSynchronize(staging)");  // its last DMA is done
+            copySlices(src, (int) done, stagingView[slot], n, true);
+            check(cuMemcpyHtoDAsync(dst.withByteOffset(done), staging[slot], n, copyStream), "cuMemcpyHtoDAsync(" + n + ")");
+            check(cuEventRecord(stagingFree[slot], copyStream), "cuEventRecord(staging)");
+        }
+        check(cuStreamSynchronize(copyStream), "cuMemcpyHtoD(" + src.length + ")");
+    }
+
+    /** Fills {@code dst} from {@code src}: the DMA of chunk i runs while the host copies chunk i − 1 out. */
+    public synchronized void copyToHost(byte[] dst, CUdeviceptr src) {
+        if (dst.length == 0) {
+            return;
+        }
+        openStaging();
+        int chunks = Math.ceilDiv(dst.length, STAGING_BYTES);
+        for (int i = 0; i <= chunks; i++) {
+            if (i < chunks) {
+                int n = (int) Math.min(STAGING_BYTES, dst.length - (long) i * STAGING_BYTES);
+                check(cuMemcpyDtoHAsync(staging[i & 1], src.withByteOffset((long) i * STAGING_BYTES), n, copyStream),
+                        "cuMemcpyDtoHAsync(" + n + ")");
+                check(cuEventRecord(stagingFree[i & 1], copyStream), "cuEventRecord(staging)");
+            }
+            if (i > 0) {
+                int j = i - 1;
+                int n = (int) Math.min(STAGING_BYTES, dst.length - (long) j * STAGING_BYTES);
+                check(cuEventSynchronize(stagingFree[j & 1]), "cuMemcpyDtoH(" + dst.length + ")");
+                copySlices(dst, (int) ((long) j * STAGING_BYTES), stagingView[j & 1], n, false);
+            }
+        }
+    }
+
+    /**
+     * Copies n bytes between {@code array[offset…]} and the start of a staging buffer, in 1 MiB slices on the
+     * common pool: one core's memcpy is slower than the DMA, several keep up with it.
+     */
+    private static void copySlices(byte[] array, int offset, ByteBuffer staging, int n, boolean toStaging) {
+        IntStream slices = IntStream.range(0, Math.ceilDiv(n, SLICE_BYTES));
+        (n > SLICE_BYTES ? slices.parallel() : slices).forEach(i -> {
+            int at = i * SLICE_BYTES, length = Math.min(SLICE_BYTES, n - at);
+            if (toStaging) {
+                staging.put(at, array, offset + at, length);
+            } else {
+                staging.get(at, array, offset + at, length);
+            }
+        });
+    }
+
+    private void openStaging() {
+        if (copyStream != null) {
+            return;
+        }
+        CUstream stream = new CUstream();
+        check(cuStreamCreate(stream, 0), "cuStreamCreate");   // blocking: ordered after kernels on the default stream
+        for (int i = 0; i < 2; i++) {
+            staging[i] = new Pointer();
+            check(cuMemAllocHost(staging[i], STAGING_BYTES), "cuMemAllocHost(" + STAGING_BYTES + ")");
+            stagingView[i] = staging[i].getByteBuffer(0, STAGING_BYTES);
+            stagingFree[i] = event();
+        }
+        copyStream = stream;
     }
 
     public void memset(CUdeviceptr p, int value, long bytes) {
@@ -200,6 +286,15 @@ public final class CudaDevice implements AutoCloseable {
 
     @Override
     public void close() {
+        if (copyStream != null) {
+            cuStreamSynchronize(copyStream);
+            for (int i = 0; i < 2; i++) {
+                cuMemFreeHost(staging[i]);
+                cuEventDestroy(stagingFree[i]);
+            }
+            cuStreamDestroy(copyStream);
+            copyStream = null;
+        }
         cuModuleUnload(module);
         cuCtxDestroy(context);
     }

@@ -19,6 +19,9 @@ import org.lowbit.conformance.target.EncodeRequest;
 import org.lowbit.conformance.target.Operation;
 import org.lowbit.conformance.target.QuantizeRequest;
 import org.lowbit.conformance.target.QuantizeResult;
+import org.lowbit.conformance.target.ScaledDequantizeRequest;
+import org.lowbit.conformance.target.ScaledQuantizeRequest;
+import org.lowbit.conformance.target.ScaledQuantizeResult;
 import org.lowbit.conformance.target.Target;
 import org.lowbit.conformance.target.TargetException;
 import org.lowbit.reference.layout.ElementPacking;
@@ -39,13 +42,16 @@ import org.lowbit.spec.ElementProfile;
 import org.lowbit.spec.Overflow;
 import org.lowbit.spec.Rounding;
 import org.lowbit.spec.ScaleLayout;
+import org.lowbit.spec.ScaledFormat;
+import org.lowbit.spec.ScaledProfile;
 import org.lowbit.spec.SourceFormat;
 import org.lowbit.vectors.TensorScaleMode;
 
 /**
  * The {@code cuda} target: lowbit.cu's kernels on one GPU through JCuda. It claims element encode (every
  * format and element profile) and decode, and MX / NVFP4 block quantize and dequantize under every block
- * profile, in every element layout and both scale layouts; scaled formats (SPEC.md §11) are not done yet.
+ * profile, in every element layout and both scale layouts; and scaled quantize and dequantize (SPEC.md §11)
+ * under every scaled profile, from and to f32, bf16 and f16 ({@link CudaScaledOps}).
  *
  * <p>Input checks that need no arithmetic (tails, shapes, code validity, pad bits) run on the host, and
  * give the same rejection codes as the reference target.
@@ -96,6 +102,22 @@ public final class CudaTarget implements Target {
                 }
                 caps.add(new Capability(Operation.QUANTIZE, format.id(), profile.id(), PRECISIONS, layouts, scaleLayouts));
                 caps.add(new Capability(Operation.DEQUANTIZE, format.id(), profile.id(), PRECISIONS, layouts, scaleLayouts));
+            }
+        }
+        // Scaled formats (scaled.cuh): every profile's formats, from and to f32, bf16 and f16; 4-bit codes
+        // also in the nibble layouts.
+        for (ScaledProfile profile : ScaledProfile.values()) {
+            for (ScaledFormat format : ScaledFormat.values()) {
+                if (!profile.defines(format)) {
+                    continue;
+                }
+                Set<String> layouts = new java.util.TreeSet<>(Set.of(ElementLayout.UNPACKED.id()));
+                if (format.elementFormat(profile.knobsFor(format).rule()).bits() == 4) {
+                    layouts.add(ElementLayout.NIBBLE_LOW_FIRST.id());
+                    layouts.add(ElementLayout.NIBBLE_HIGH_FIRST.id());
+                }
+                caps.add(new Capability(Operation.SCALED_QUANTIZE, format.id(), profile.id(), PRECISIONS, layouts, Set.of()));
+                caps.add(new Capability(Operation.SCALED_DEQUANTIZE, format.id(), profile.id(), PRECISIONS, layouts, Set.of()));
             }
         }
         return caps;
@@ -389,6 +411,19 @@ public final class CudaTarget implements Target {
     private static byte[] scaleBytesOf(DequantizeRequest r) {
         int blocksPerRow = Math.ceilDiv(r.rowLength(), r.format().blockSize());
         return ScalePacking.unpack(r.scaleLayout(), r.scales(), r.rows(), blocksPerRow);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Scaled formats (SPEC.md §11): CudaScaledOps
+
+    @Override
+    public ScaledQuantizeResult scaledQuantize(ScaledQuantizeRequest r) throws TargetException {
+        return new CudaScaledOps(device).quantize(r);
+    }
+
+    @Override
+    public byte[] scaledDequantize(ScaledDequantizeRequest r) throws TargetException {
+        return new CudaScaledOps(device).dequantize(r);
     }
 
     @Override
