@@ -203,8 +203,7 @@ public final class CpuVectorTarget implements Target {
             int amax = nvfp4.finiteAmax(r.source(), r.input(), r.count());
             int bits = BlockQuantizer.nvfp4TensorScale(amax);
             if (bits == 0) {
-                // the reference's code for this message (its rejectionCode looks for "zero", which the message lacks)
-                throw new TargetException.Rejected("OUT_OF_RANGE", String.format(Locale.ROOT,
+                throw new TargetException.Rejected("ZERO_TENSOR_SCALE", String.format(Locale.ROOT,  // FORMAT.md §5
                         "the per-tensor scale amax/2688 is 0 (tensor amax %s): two-level NVFP4 has no scale for this"
                         + " tensor", Float.intBitsToFloat(amax)));
             }

@@ -203,6 +203,7 @@ class CpuFormatsTest {
                 ElementLayout.UNPACKED, ScaleLayout.ROW_MAJOR, TensorScaleMode.COMPUTED, 0);
         String referenceCode = assertThrows(TargetException.Rejected.class, () -> REFERENCE.quantize(zeroTensor)).code();
         assertEquals(referenceCode, assertThrows(TargetException.Rejected.class, () -> ONE_THREAD.quantize(zeroTensor)).code());
+        assertEquals("ZERO_TENSOR_SCALE", referenceCode, "FORMAT.md §5: two-level NVFP4 computing g = 0");
         QuantizeRequest ragged = new QuantizeRequest(format, BlockProfile.NVFP4_TORCHAO,
                 BlockProfile.NVFP4_TORCHAO.knobsFor(format), SourceFormat.FP32, 1, 17, new byte[17 * 4],
                 ElementLayout.UNPACKED, ScaleLayout.ROW_MAJOR, TensorScaleMode.NONE, 0);
