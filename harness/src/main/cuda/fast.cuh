@@ -18,7 +18,10 @@
 #define LOWBIT_MXDQ_UNROLL 4
 #endif
 #ifndef LOWBIT_NVQ_UNROLL
-#define LOWBIT_NVQ_UNROLL 8
+#define LOWBIT_NVQ_UNROLL 2
+#endif
+#ifndef LOWBIT_NVQ_PREFETCH
+#define LOWBIT_NVQ_PREFETCH 1
 #endif
 #ifndef LOWBIT_NVDQ_UNROLL
 #define LOWBIT_NVDQ_UNROLL 4
@@ -245,7 +248,7 @@ __device__ __forceinline__ uint32_t nv_codes8(const uint32_t *ws, float factor, 
 // of 16: lanes 2i and 2i+1 load units k and k+1 of the pair (coalesced, as every kernel here) and swap
 // halves with one 16-byte shuffle, so that lane 2i holds block (k, i) and lane 2i+1 block (k+1, i); the
 // per-block work (amax, scale, table look-up, stores) is then done once per block, not once per lane.
-template <int UNROLL, int DIVIDE, int NIBBLE_HIGH>
+template <int UNROLL, int DIVIDE, int NIBBLE_HIGH, int PREFETCH = LOWBIT_NVQ_PREFETCH>
 __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *codes, uint8_t *scales, const Nv &p) {
     static_assert(UNROLL % 2 == 0, "units pair up");
     __shared__ float perScale[128];    // by scale code: the factor (multiply) or fl(1 / divisor) (divide)
@@ -263,13 +266,26 @@ __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *co
     }
     __syncthreads();
     uint32_t units = (uint32_t) ((int64_t) p.rows * p.rowLength / 8);
-    uint32_t lane = threadIdx.x & 31, odd = lane & 1;
-    for (uint32_t base = fast_warp() * (32 * UNROLL); base < units; base += fast_warps() * (32 * UNROLL)) {
+    uint32_t lane = threadIdx.x & 31, odd = lane & 1, stride = fast_warps() * (32 * UNROLL);
+    uint4 next[UNROLL];  // PREFETCH: the next iteration's units, loaded before this one's arithmetic
+    if (PREFETCH) {
+#pragma unroll
+        for (int k = 0; k < UNROLL; k++) {
+            uint32_t u = fast_warp() * (32 * UNROLL) + k * 32 + lane;
+            next[k] = u < units ? __ldcs(in + u) : make_uint4(0, 0, 0, 0);
+        }
+    }
+    for (uint32_t base = fast_warp() * (32 * UNROLL); base < units; base += stride) {
         uint4 w[UNROLL];
 #pragma unroll
         for (int k = 0; k < UNROLL; k++) {
             uint32_t u = base + k * 32 + lane;
-            w[k] = u < units ? __ldcs(in + u) : make_uint4(0, 0, 0, 0);
+            if (PREFETCH) {
+                w[k] = next[k];
+                next[k] = u + stride < units ? __ldcs(in + u + stride) : make_uint4(0, 0, 0, 0);
+            } else {
+                w[k] = u < units ? __ldcs(in + u) : make_uint4(0, 0, 0, 0);
+            }
         }
         uint2 words[UNROLL / 2];
         uint32_t amaxes[UNROLL / 2];

@@ -270,7 +270,11 @@ public final class CudaBench {
         void time(String name, String kernel, long bytes, Runnable body);
     }
 
-    /** The median time in ms of {@code reps} runs of {@code body}, each between two CUDA events, after two warm-ups. */
+    /**
+     * The median time in ms of {@code reps} runs of {@code body}, each between two CUDA events, after two
+     * warm-ups; each timed run follows an untimed one, so that the interval holds the GPU work alone and not the
+     * host's launch latency.
+     */
     static float median(CudaDevice d, int reps, Runnable body) {
         body.run();
         body.run();
@@ -278,6 +282,7 @@ public final class CudaBench {
         float[] t = new float[reps];
         CUevent a = d.event(), b = d.event();
         for (int i = 0; i < reps; i++) {
+            body.run();  // keeps the GPU busy while the host records the start and launches (JCuda takes ~10 µs)
             d.record(a);
             body.run();
             d.record(b);

@@ -42,8 +42,9 @@ final class FastKernels {
 
     static final int THREADS = 256;
     /** 16-byte (or 8-element) units per lane of each kernel: the LOWBIT_*_UNROLL defaults of fast.cuh. */
-    static final int MXQ_UNROLL = 1, MXDQ_UNROLL = 4, NVQ_UNROLL = 8, NVDQ_UNROLL = 4;
-    /** An exact grid; NVFP4 quantize fills a shared-memory table per CTA, so it runs 32 CTAs per SM, looping. */
+    static final int MXQ_UNROLL = 1, MXDQ_UNROLL = 4, NVQ_UNROLL = 2, NVDQ_UNROLL = 4;
+    /** An exact grid; NVFP4 quantize fills a shared-memory table per CTA and prefetches the next units, so it runs
+     *  32 CTAs per SM, looping. */
     private static final long EXACT = Long.MAX_VALUE / 1024, NVQ_BLOCKS_PER_SM = 32;
 
     /**
