@@ -24,7 +24,7 @@ import org.lowbit.spec.SourceFormat;
 final class FastKernels {
     private FastKernels() {}
 
-    /** A kernel and its grid: 256-thread CTAs over {@code threads} threads, at most {@code maxBlocks}. */
+    /** A kernel and its grid: 256-thread CTAs over {@code threads} threads, at most {@code maxBlocksPerSm} per SM. */
     record Launch(String kernel, long threads, long maxBlocksPerSm) {
         /** Launches without waiting; each argument points to a parameter's value, as {@link CudaDevice#launch}. */
         void launchAsync(CudaDevice device, Pointer... args) {
