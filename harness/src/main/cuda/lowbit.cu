@@ -1094,5 +1094,8 @@ extern "C" __global__ void lowbit_nv_dequantize_wide_f32(const uint8_t *codes, c
 extern "C" __global__ void lowbit_nv_dequantize_wide_bf16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_wide_body<1>(codes, scales, out, p); }
 extern "C" __global__ void lowbit_nv_dequantize_wide_f16(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_wide_body<2>(codes, scales, out, p); }
 
+// Kernels specialized for the performance gates (issue 7 §6).
+#include "fast.cuh"
+
 // Scaled formats (SPEC.md §11).
 #include "scaled.cuh"

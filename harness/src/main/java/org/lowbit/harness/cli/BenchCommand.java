@@ -10,12 +10,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.lowbit.conformance.target.TargetException;
 import org.lowbit.harness.bench.BenchCase;
 import org.lowbit.harness.bench.BenchReport;
 import org.lowbit.harness.bench.BenchRunner;
 import org.lowbit.harness.bench.Gates;
 import org.lowbit.harness.cpu.CpuBackends;
 import org.lowbit.harness.cpu.MxKernels;
+import org.lowbit.harness.cuda.CudaBench;
+import org.lowbit.harness.cuda.CudaTarget;
+import org.lowbit.harness.cuda.CudaTargetProvider;
 import org.lowbit.spec.BlockFormat;
 import org.lowbit.spec.SourceFormat;
 import picocli.CommandLine.Command;
@@ -37,7 +41,8 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--target", paramLabel = "NAME", defaultValue = "cpu-vector",
-            description = "The target to time (default ${DEFAULT-VALUE}; the only one with benchmarks so far).")
+            description = "The target to time: cpu-vector (default) or cuda (the GPU gates of cuda-gates.json on a"
+                          + " 16384×8192 bf16 tensor; --size, --threads, --only and --all are cpu-vector's).")
     String target;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -74,8 +79,11 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (target.equals("cuda")) {
+            return cudaBench(out, err);
+        }
         if (!target.equals("cpu-vector")) {
-            throw new CliException("bench: target '" + target + "' has no benchmarks; only cpu-vector does");
+            throw new CliException("bench: target '" + target + "' has no benchmarks; only cpu-vector and cuda do");
         }
         if (repetitions < 1 || warmups < 0) {
             throw new CliException("bench: --repetitions must be ≥ 1 and --warmups ≥ 0");
@@ -103,6 +111,38 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchReport report = new BenchReport(target, kernels.backend(), kernels.vectorBits(), inputBytes, results, gates,
                 gatesFile == null ? "built-in gates.json" : gatesFile.toString());
+        report.printTable(out);
+        if (json != null) {
+            Files.writeString(json, report.toJson());
+        }
+        if (!report.passed()) {
+            err.println("lowbit: bench: a performance gate failed (see the gate column)");
+            return ExitCode.CHECK_FAILED;
+        }
+        return ExitCode.OK;
+    }
+
+    /** {@code --target cuda}: {@link CudaBench} against its gates; a clean error where the target cannot run. */
+    private int cudaBench(PrintWriter out, PrintWriter err) throws IOException {
+        if (repetitions < 1) {
+            throw new CliException("bench: --repetitions must be ≥ 1");
+        }
+        CudaTargetProvider provider = new CudaTargetProvider();
+        if (!provider.available()) {
+            throw new CliException("bench: target 'cuda' cannot run here (NOT_SUPPORTED): " + provider.unavailableReason());
+        }
+        Gates gates;
+        try {
+            gates = gatesFile == null ? CudaBench.builtInGates() : Gates.read(gatesFile);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("bench: " + e.getMessage(), e);
+        }
+        CudaBench.Report report;
+        try (CudaTarget cuda = (CudaTarget) provider.open("")) {
+            report = CudaBench.run(cuda, gates, gatesFile == null ? "built-in cuda-gates.json" : gatesFile.toString(), repetitions);
+        } catch (TargetException e) {
+            throw new CliException("bench: target 'cuda' cannot run here (" + e.getClass().getSimpleName() + "): " + e.getMessage(), e);
+        }
         report.printTable(out);
         if (json != null) {
             Files.writeString(json, report.toJson());

@@ -391,109 +391,13 @@ public final class CudaCheck {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Performance gates (DESIGN.md §6): ratios to cuMemcpyDtoD of the same bytes, CUDA events
+    // Performance gates (issue 7 §6): CudaBench, the same as `lowbit bench --target cuda`
 
-    private static float median(CudaDevice d, int reps, Runnable body) {
-        body.run();
-        d.synchronize("warm-up");
-        float[] t = new float[reps];
-        CUevent a = d.event(), b = d.event();
-        for (int i = 0; i < reps; i++) {
-            d.record(a);
-            body.run();
-            d.record(b);
-            t[i] = d.elapsed(a, b);
-        }
-        Arrays.sort(t);
-        return t[reps / 2];
-    }
-
-    private static boolean bench(CudaTarget cuda) throws TargetException {
-        CudaDevice d = cuda.device();
-        int rows = 16384, cols = 8192;
-        long n = (long) rows * cols;
-        SplittableRandom random = new SplittableRandom(7);
-        byte[] host = new byte[(int) (2 * n)];
-        for (int i = 0; i < host.length; i += 2) {
-            int e = 120 + random.nextInt(14);
-            int bits = (e << 23 | (random.nextInt() & 0x7FFFFF) | (random.nextBoolean() ? 0x80000000 : 0)) >>> 16;
-            host[i] = (byte) bits;
-            host[i + 1] = (byte) (bits >>> 8);
-        }
-        CUdeviceptr in = d.upload(host);
-        CUdeviceptr copy = d.alloc(2 * n);
-        CUdeviceptr codes = d.alloc(n);
-        CUdeviceptr scales = d.alloc(n / 16);
-        CUdeviceptr deq = d.alloc(2 * n);
-        float copyMs = median(d, 20, () -> check(JCudaDriver.cuMemcpyDtoD(copy, in, 2 * n), "cuMemcpyDtoD"));
-        double copyBw = 2.0 * 2 * n / copyMs / 1e6;  // GB/s, read + written
-        System.out.printf(Locale.ROOT, "bench %s: cuMemcpyDtoD %d MiB: %.3f ms, %.0f GB/s (read + written)%n", d.name(),
-                2 * n >> 20, copyMs, copyBw);
-
-        boolean gatesHeld = true;
-        BlockFormat mx = BlockFormat.MXFP8_E4M3;
-        BlockProfile ocp = BlockProfile.OCP_MX_1_0;
-        int[] mxp = CudaTarget.mxParams(mx, ocp.knobsFor(mx), rows, cols, cols / 32, ScaleLayout.ROW_MAJOR, 0);
-        ElementKnobs ek = ocp.knobsFor(mx).elementKnobs(mx);
-        int[] elem = KernelParams.element(mx.element(), ek, KernelParams.finiteFast(mx.element(), ek));
-        gatesHeld &= report(d, "bf16 -> MXFP8 E4M3 quantize (ocp-mx-1.0)", 2 * n + n + n / 32, copyBw, 0.9,
-                () -> d.launchAsync("lowbit_mx_quantize_wide_bf16", n / 8, arg(in), arg(codes), arg(scales),
-                        Pointer.to(mxp), Pointer.to(elem)));
-        int[] deqMx = KernelParams.concat(new int[] {rows, cols, cols / 32, 0, 1, 0}, KernelParams.output(SourceFormat.BF16),
-                KernelParams.decoder(mx.element()));
-        gatesHeld &= report(d, "MXFP8 E4M3 -> bf16 dequantize", n + n / 32 + 2 * n, copyBw, 0.9,
-                () -> d.launchAsync("lowbit_mx_dequantize_wide_bf16", n / 8, arg(codes), arg(scales), arg(deq), Pointer.to(deqMx)));
-
-        BlockProfile nvp = BlockProfile.NVFP4_TORCHAO;
-        int[] nv = CudaTarget.nvParams(nvp.knobsFor(BlockFormat.NVFP4), rows, cols, cols / 16, ScaleLayout.ROW_MAJOR, 1, 0x3F800000);
-        gatesHeld &= report(d, "bf16 -> NVFP4 quantize (nvfp4-torchao, nibble-low-first)", 2 * n + n / 2 + n / 16, copyBw, 0.75,
-                () -> d.launchAsync("lowbit_nv_quantize_wide_bf16", n / 8, arg(in), arg(codes), arg(scales), Pointer.to(nv)));
-        int[] deqNv = KernelParams.concat(new int[] {rows, cols, cols / 16, 0, 1, 1, 0x3F800000}, KernelParams.output(SourceFormat.BF16));
-        gatesHeld &= report(d, "NVFP4 -> bf16 dequantize", n / 2 + n / 16 + 2 * n, copyBw, 0.9,
-                () -> d.launchAsync("lowbit_nv_dequantize_wide_bf16", n / 8, arg(codes), arg(scales), arg(deq), Pointer.to(deqNv)));
-
-        // JCuda launch overhead: a one-block kernel, back to back (issue rate) and launch + synchronize
-        CUdeviceptr one = d.alloc(4);
-        int[] dec = KernelParams.decoder(ElementFormat.FP8_E4M3);
-        Runnable tiny = () -> d.launchAsync("lowbit_decode", 1, arg(one), arg(one), arg(1L), Pointer.to(dec));
-        for (int i = 0; i < 2000; i++) {
-            tiny.run();
-        }
-        d.synchronize("warm-up");
-        long t0 = System.nanoTime();
-        for (int i = 0; i < 10000; i++) {
-            tiny.run();
-        }
-        d.synchronize("tiny");
-        double async = (System.nanoTime() - t0) / 1e4 / 1e3;
-        t0 = System.nanoTime();
-        for (int i = 0; i < 2000; i++) {
-            tiny.run();
-            d.synchronize("tiny");
-        }
-        double sync = (System.nanoTime() - t0) / 2e3 / 1e3;
-        System.out.printf(Locale.ROOT, "launch overhead (JCuda cuLaunchKernel, 1-block kernel): %.2f us back to back, %.2f us with cuCtxSynchronize%n", async, sync);
-
-        // End to end through the Target API: pageable host arrays, allocation, H2D, kernel, D2H
-        QuantizeRequest r = new QuantizeRequest(mx, ocp, ocp.knobsFor(mx), SourceFormat.BF16, rows, cols, host,
-                ElementLayout.UNPACKED, ScaleLayout.ROW_MAJOR, TensorScaleMode.NONE, 0);
-        cuda.quantize(r);
-        long e0 = System.nanoTime();
-        cuda.quantize(r);
-        double e2e = (System.nanoTime() - e0) / 1e6;
-        System.out.printf(Locale.ROOT, "end to end, CudaTarget.quantize bf16 -> MXFP8 %dx%d (pageable host memory, alloc + H2D + kernel + D2H): %.1f ms%n",
-                rows, cols, e2e);
-        d.free(in); d.free(copy); d.free(codes); d.free(scales); d.free(deq); d.free(one);
-        return gatesHeld;
-    }
-
-    /** Prints one gate's line; whether it held. */
-    private static boolean report(CudaDevice d, String what, long bytes, double copyBw, double gate, Runnable kernel) {
-        float ms = median(d, 20, kernel);
-        double bw = bytes / ms / 1e6;
-        double ratio = bw / copyBw;
-        System.out.printf(Locale.ROOT, "%-58s %.3f ms, %.0f GB/s = %.2fx copy (gate %.2fx): %s%n", what, ms, bw, ratio, gate,
-                ratio >= gate ? "PASS" : "FAIL");
-        return ratio >= gate;
+    private static boolean bench(CudaTarget cuda) throws Exception {
+        CudaBench.Report report = CudaBench.run(cuda, CudaBench.builtInGates(), "built-in cuda-gates.json", 20);
+        java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+        report.printTable(out);
+        out.flush();
+        return report.passed();
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import jcuda.Pointer;
@@ -247,7 +248,12 @@ public final class CudaTarget implements Target {
                 int[] mx = mxParams(f, k, r.rows(), r.rowLength(), blocksPerRow, r.scaleLayout(),
                         direct ? layoutId(r.elementLayout()) : 0);
                 int[] elem = KernelParams.element(f.element(), ek, KernelParams.finiteFast(f.element(), ek));
-                if (r.rowLength() % 32 == 0 && k.nonFinite() == NonFinitePolicy.WHOLE_BLOCK_NAN) {
+                Optional<FastKernels.Launch> fast = direct
+                        ? FastKernels.mxQuantize(f, k, r.source(), r.elementLayout(), elem[elem.length - 1], r.rows(), r.rowLength())
+                        : Optional.empty();
+                if (fast.isPresent()) {
+                    fast.get().launch(device, arg(in), arg(codes), arg(scales), Pointer.to(mx), Pointer.to(elem));
+                } else if (r.rowLength() % 32 == 0 && k.nonFinite() == NonFinitePolicy.WHOLE_BLOCK_NAN) {
                     device.launch("lowbit_mx_quantize_wide_" + r.source().id(), count / (r.source() == SourceFormat.FP32 ? 4 : 8),
                             arg(in), arg(direct ? codes : scratch), arg(scales), Pointer.to(mx), Pointer.to(elem));
                 } else {
@@ -285,7 +291,11 @@ public final class CudaTarget implements Target {
                 int[] nv = nvParams(r.knobs(), r.rows(), r.rowLength(), blocksPerRow, r.scaleLayout(),
                         direct ? layoutId(r.elementLayout()) : 0, gBits);
                 boolean nibbles = r.elementLayout() == ElementLayout.NIBBLE_LOW_FIRST || r.elementLayout() == ElementLayout.NIBBLE_HIGH_FIRST;
-                if (nibbles && r.rowLength() % 16 == 0) {
+                Optional<FastKernels.Launch> fast = FastKernels.nvQuantize(r.knobs(), r.source(), r.elementLayout(), r.rows(),
+                        r.rowLength(), gBits);
+                if (fast.isPresent()) {
+                    fast.get().launch(device, arg(in), arg(codes), arg(scales), Pointer.to(nv));
+                } else if (nibbles && r.rowLength() % 16 == 0) {
                     device.launch("lowbit_nv_quantize_wide_" + r.source().id(), count / (r.source() == SourceFormat.FP32 ? 4 : 8),
                             arg(in), arg(codes), arg(scales), Pointer.to(nv));
                 } else {
@@ -392,7 +402,12 @@ public final class CudaTarget implements Target {
                         r.tensorScaleBits().orElse(0x3F800000)}, KernelParams.output(r.output()));
             }
             boolean nibbles = layout == ElementLayout.NIBBLE_LOW_FIRST || layout == ElementLayout.NIBBLE_HIGH_FIRST;
-            if (f.isMx() ? r.rowLength() % 32 == 0 : r.rowLength() % 16 == 0 && nibbles) {
+            Optional<FastKernels.Launch> fast = f.isMx()
+                    ? FastKernels.mxDequantize(f, r.output(), layout, r.rows(), r.rowLength())
+                    : FastKernels.nvDequantize(r.output(), layout, r.rows(), r.rowLength(), r.tensorScaleBits().orElse(0x3F800000));
+            if (fast.isPresent()) {
+                fast.get().launch(device, arg(codes), arg(scales), arg(out), Pointer.to(params));
+            } else if (f.isMx() ? r.rowLength() % 32 == 0 : r.rowLength() % 16 == 0 && nibbles) {
                 kernel = kernel.replace("_dequantize_", "_dequantize_wide_");  // coalesced: 8 elements a thread
                 device.launch(kernel, count / 8, arg(codes), arg(scales), arg(out), Pointer.to(params));
             } else {
