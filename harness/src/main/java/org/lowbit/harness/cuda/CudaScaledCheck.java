@@ -72,7 +72,7 @@ public final class CudaScaledCheck {
             {1, 4096}, {7, 35}, {128, 129}, {5, 8}, {129, 1032}, {3, 1000}};
     private static final int STYLES = 9;
 
-    private static boolean diff(Target cuda, Target ref, int cases) {
+    static boolean diff(Target cuda, Target ref, int cases) {
         SplittableRandom random = new SplittableRandom(20261127L);
         long checks = 0, rejections = 0;
         List<String> failures = new ArrayList<>();
