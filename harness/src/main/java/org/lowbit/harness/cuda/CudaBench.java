@@ -79,7 +79,7 @@ public final class CudaBench {
             }
             out.printf(Locale.ROOT, "launch overhead (JCuda cuLaunchKernel, 1-block kernel): %.2f µs back to back, %.2f µs with cuCtxSynchronize%n",
                     launchUs, launchSyncUs);
-            out.printf(Locale.ROOT, "end to end, CudaTarget.quantize bf16 -> MXFP8 E4M3 %d×%d (pageable host arrays, alloc + H2D + kernel + D2H): %.1f ms%n",
+            out.printf(Locale.ROOT, "end to end, CudaTarget.quantize bf16 -> MXFP8 E4M3 %d×%d (Java arrays staged through pinned buffers: alloc + H2D + kernel + D2H): %.1f ms%n",
                     rows, cols, endToEndMs);
             out.println(passed() ? "all gates hold" : "a gate failed");
         }
@@ -241,7 +241,7 @@ public final class CudaBench {
             }
             double sync = (System.nanoTime() - t0) / 2e3 / 1e3;
 
-            // End to end through the Target API (pageable host arrays); the median of 5 after one warm-up
+            // End to end through the Target API (Java arrays, copied through CudaDevice's pinned staging buffers); the median of 5 after one warm-up
             QuantizeRequest r = new QuantizeRequest(mx, ocp, ocp.knobsFor(mx), SourceFormat.BF16, rows, cols, host,
                     ElementLayout.UNPACKED, ScaleLayout.ROW_MAJOR, TensorScaleMode.NONE, 0);
             cuda.quantize(r);
