@@ -20,9 +20,11 @@ import org.lowbit.spec.SourceFormat;
  * Values are read from and written to byte arrays as bytes reinterpreted as ints, which is little-endian
  * because {@link CpuBackends} refuses this backend on a big-endian machine.
  *
- * <p>Per block: the amax is the lane-wise integer max of |x| over the block's vectors and one reduction;
- * the scale comes from {@link MxPlan#scaleCode}; the element codes are computed in every lane with integer
- * rounding (SPEC.md §3). The quotient x · 2^-s is one FP32 multiply: it is exact wherever it is at least
+ * <p>The hot pair, FLOOR scales with RNE float elements (ocp-mx-1.0), runs on groups of LANES blocks with
+ * no per-block lane reduction ({@link #quantizeGroupsFloorNearestEven}). Every other block, and every other
+ * plan, goes block by block: the amax is the lane-wise integer max of |x| over the block's vectors and one
+ * reduction; the scale comes from {@link MxPlan#scaleCode}. Either way the element codes are computed in
+ * every lane with integer rounding (SPEC.md §3). The quotient x · 2^-s is one FP32 multiply: it is exact wherever it is at least
  * 2^-126, and below that every MX element grid rounds it to ±0 either way. Each hot loop is its own small
  * method (FP32 in, float or integer elements) so that C2 inlines every Vector API call in it; BF16 and
  * FP16 go through an FP32 scratch array a chunk at a time.
@@ -469,26 +471,38 @@ final class VectorMxKernels implements MxKernels {
 
     /** BF16 patterns to FP32 patterns (the top half), {@code count} of them into {@code out} from 0. */
     private static void widenBFloat16(byte[] in, int first, int count, byte[] out) {
+        int touched = 0;
         for (int i = 0; i < count; i += LANES) {
             loadHalves(in, first + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsBytes().intoArray(out, i * 4);
+            touched += in[Math.min(2 * (first + i) + TOUCH_AHEAD, in.length - 1)]; // as in encodeGroup
         }
+        touchSink = touched;
     }
 
     /**
-     * binary16 to binary32 patterns, exactly: the magnitude shifted into place and rescaled by 2^112 (normals
-     * and subnormals alike); Inf and NaN keep their payload.
+     * binary16 to binary32 patterns, exactly, in integer and normal-FP32 arithmetic only: a normal's fields
+     * shifted into place and its exponent rebiased by 127 - 15; a subnormal's (or zero's) 10-bit integer
+     * converted and multiplied by 2^-24; Inf and NaN keep their payload. (Rescaling the shifted pattern by
+     * 2^112 would give the same bits, but a subnormal FP32 operand costs a microcode assist of some hundred
+     * cycles on x86.)
      */
     private static void widenFloat16(byte[] in, int first, int count, byte[] out) {
+        int touched = 0;
         for (int i = 0; i < count; i += LANES) {
             IntVector h = loadHalves(in, first + i);
             IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             IntVector magnitude = h.and(0x7FFF);
             IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-            IntVector finite = shifted.reinterpretAsFloats().mul(MxPlan.powerOfTwo(112)).reinterpretAsInts();
+            IntVector normal = shifted.add(112 << 23);
+            IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(MxPlan.powerOfTwo(-24))
+                    .reinterpretAsInts();
             IntVector special = shifted.or(0x7F800000);
-            finite.blend(special, magnitude.compare(VectorOperators.GE, 0x7C00)).or(sign)
+            normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 0x0400))
+                    .blend(special, magnitude.compare(VectorOperators.GE, 0x7C00)).or(sign)
                     .reinterpretAsBytes().intoArray(out, i * 4);
+            touched += in[Math.min(2 * (first + i) + TOUCH_AHEAD, in.length - 1)]; // as in encodeGroup
         }
+        touchSink = touched;
     }
 
     // ---------------------------------------------------------------------------------------------
