@@ -60,15 +60,15 @@ public record BenchReport(String target, String backend, int vectorBits, long in
         out.printf(Locale.ROOT, "input %d MiB per benchmark; bandwidth = bytes read + bytes written, median of %d runs after %d warm-ups;"
                 + " one thread timed by its CPU clock (wall ratio beside it), several by the wall clock%n%n",
                 inputBytes >> 20, results.isEmpty() ? 0 : results.get(0).repetitions(), results.isEmpty() ? 0 : results.get(0).warmups());
-        out.println("| benchmark | threads | clock | elements | GB/s | G elem/s | copy GB/s | ratio to copy | wall ratio | scalar GB/s | ratio to scalar | gate |");
-        out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        out.println("| benchmark | species | threads | clock | elements | GB/s | G elem/s | copy GB/s | ratio to copy | wall ratio | scalar GB/s | ratio to scalar | gate |");
+        out.println("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (BenchRunner.Result r : results) {
             String gate = verdicts().stream().filter(v -> v.result().isPresent() && v.result().get() == r).findFirst()
                     .map(v -> String.format(Locale.ROOT, "≥ %.2f %s", v.gate().minRatioToCopy(), v.passed() ? "PASS" : "FAIL"))
                     .orElse("");
             double scalarGb = r.bytes() / r.scalarSeconds() / 1e9;
-            out.printf(Locale.ROOT, "| %s | %d | %s | %d | %.2f | %.3f | %.2f | %.2f | %.2f | %s | %s | %s |%n", r.benchCase().name(),
-                    r.threads(), r.clock(), r.elements(), r.gbPerSecond(), r.elementsPerSecond() / 1e9, r.copyGbPerSecond(),
+            out.printf(Locale.ROOT, "| %s | %s | %d | %s | %d | %.2f | %.3f | %.2f | %.2f | %.2f | %s | %s | %s |%n", r.benchCase().name(),
+                    species(), r.threads(), r.clock(), r.elements(), r.gbPerSecond(), r.elementsPerSecond() / 1e9, r.copyGbPerSecond(),
                     r.ratioToCopy(), r.wallRatioToCopy(),
                     Double.isNaN(scalarGb) ? "—" : String.format(Locale.ROOT, "%.2f", scalarGb),
                     Double.isNaN(r.ratioToScalar()) ? "—" : String.format(Locale.ROOT, "%.1f", r.ratioToScalar()), gate);
@@ -78,6 +78,11 @@ public record BenchReport(String target, String backend, int vectorBits, long in
                 out.printf(Locale.ROOT, "gate %s at %d threads: no such benchmark ran (FAIL)%n", v.gate().benchmark(), v.gate().threads());
             }
         }
+    }
+
+    /** The vector width every figure of this run used: {@code 512-bit}, or {@code scalar}. */
+    String species() {
+        return vectorBits > 0 ? vectorBits + "-bit" : "scalar";
     }
 
     public String toJson() {
@@ -107,6 +112,7 @@ public record BenchReport(String target, String backend, int vectorBits, long in
             n.put("precision", r.benchCase().precision().id());
             n.put("elementLayout", "unpacked");
             n.put("scaleLayout", "row-major");
+            n.put("speciesBits", vectorBits);
             n.put("threads", r.threads());
             n.put("elements", r.elements());
             n.put("bytes", r.bytes());

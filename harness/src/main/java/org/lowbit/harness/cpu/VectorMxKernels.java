@@ -7,6 +7,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.lowbit.spec.SourceFormat;
 
@@ -19,9 +20,11 @@ import org.lowbit.spec.SourceFormat;
  * Values are read from and written to byte arrays as bytes reinterpreted as ints, which is little-endian
  * because {@link CpuBackends} refuses this backend on a big-endian machine.
  *
- * <p>Per block: the amax is the lane-wise integer max of |x| over the block's vectors and one reduction;
- * the scale comes from {@link MxPlan#scaleCode}; the element codes are computed in every lane with integer
- * rounding (SPEC.md §3). The quotient x · 2^-s is one FP32 multiply: it is exact wherever it is at least
+ * <p>The hot pair, FLOOR scales with RNE float elements (ocp-mx-1.0), runs on groups of LANES blocks with
+ * no per-block lane reduction ({@link #quantizeGroupsFloorNearestEven}). Every other block, and every other
+ * plan, goes block by block: the amax is the lane-wise integer max of |x| over the block's vectors and one
+ * reduction; the scale comes from {@link MxPlan#scaleCode}. Either way the element codes are computed in
+ * every lane with integer rounding (SPEC.md §3). The quotient x · 2^-s is one FP32 multiply: it is exact wherever it is at least
  * 2^-126, and below that every MX element grid rounds it to ±0 either way. Each hot loop is its own small
  * method (FP32 in, float or integer elements) so that C2 inlines every Vector API call in it; BF16 and
  * FP16 go through an FP32 scratch array a chunk at a time.
@@ -41,17 +44,34 @@ final class VectorMxKernels implements MxKernels {
     static final VectorMask<Byte> CODE_LANES = CODES.indexInRange(0, LANES);
     static final boolean MASKED_CODES = CODES.length() != LANES;
     static final int VECTORS_PER_BLOCK = MxPlan.BLOCK / LANES;
-    /** Blocks per group in the 512-bit FLOOR path: one lane of the amax vector per block. */
-    private static final int GROUP = 16;
-    private static final VectorMask<Integer> EVEN = lanes(i -> i % 2 == 0);
-    private static final VectorMask<Integer> UPPER_HALF = lanes(i -> i >= LANES / 2);
+    /** Blocks per group in the FLOOR fast path: one int lane per block. */
+    static final int GROUP = LANES;
+    /**
+     * For the amax transpose, at lane distance d = 1, 2, 4, 8: the permutation that swaps lanes d apart, and the
+     * lanes whose bit d is set (unused past LANES / 2). Static final fields, not arrays: the JIT intrinsifies a
+     * Vector API call only when it knows the shuffle's and the mask's exact class, as it does for a constant.
+     */
+    private static final VectorShuffle<Integer> SWAP_1 = swap(1), SWAP_2 = swap(2), SWAP_4 = swap(4), SWAP_8 = swap(8);
+    private static final VectorMask<Integer> UPPER_1 = upper(1), UPPER_2 = upper(2), UPPER_4 = upper(4), UPPER_8 = upper(8);
+    /** How far ahead of the group being encoded the input is touched: one page. */
+    private static final int TOUCH_AHEAD = 4096;
+    /** Where the touched bytes go, so that the JIT keeps the loads. */
+    static volatile int touchSink;
 
-    private static VectorMask<Integer> lanes(java.util.function.IntPredicate which) {
-        boolean[] set = new boolean[LANES];
+    private static VectorShuffle<Integer> swap(int d) {
+        return VectorShuffle.fromOp(INT, i -> d < LANES ? i ^ d : i);
+    }
+
+    private static VectorMask<Integer> upper(int d) {
+        return VectorMask.fromLong(INT, upperLanes(d));
+    }
+
+    private static long upperLanes(int d) {
+        long bits = 0;
         for (int i = 0; i < LANES; i++) {
-            set[i] = which.test(i);
+            bits |= (i & d) != 0 ? 1L << i : 0;
         }
-        return VectorMask.fromArray(INT, set, 0);
+        return bits;
     }
 
     /** Blocks per chunk when a BF16/FP16 source or output goes through the FP32 scratch array. */
@@ -150,136 +170,169 @@ final class VectorMxKernels implements MxKernels {
             quantizeToFloatAway(plan, in, first, blocks, codes, firstCode, scales, firstBlock);
             return;
         }
-        int m = plan.mantissaBits();
-        int maxCode = plan.maxCode();
-        int signShift = plan.codeBits() - 1;
-        int minNormalBits = (128 - plan.bias()) << 23;              // 2^(1-bias), the element's smallest normal
-        float subnormalQuantum = MxPlan.powerOfTwo(24 - plan.bias() - m); // 2^23 quanta of 2^(1-bias-m)
-        int rebias = (127 - plan.bias()) << m;
         boolean floor = plan.knobs().scaleRule() == org.lowbit.spec.ScaleRule.FLOOR;
         boolean plain = !plan.zeroesAnyElements();
-        int emax = plan.format().element().emax();
-        int b = 0;
-        if (LANES == GROUP && floor && plain) {
-            // software-pipelined: while group g is encoded, block by block, the same loop reads group g + 1 and
-            // keeps its lane-wise maxima, so that the reads from memory overlap the arithmetic
-            int groups = blocks / GROUP;
-            int[][] divisorBits = {new int[GROUP], new int[GROUP]};
-            int[][] partial = {new int[GROUP * GROUP], new int[GROUP * GROUP]};
-            if (groups > 0) {
-                blockMaxima(in, first * 4, partial[0]);
-                boolean ready = finishScales(partial[0], emax, scales, firstBlock, divisorBits[0]);
-                for (int g = 0; g < groups; g++) {
-                    int gb = g * GROUP;
-                    int base = (first + gb * MxPlan.BLOCK) * 4;
-                    int nextBase = g + 1 < groups ? base + GROUP * MxPlan.BLOCK * 4 : -1;
-                    int[] nextPartial = partial[(g + 1) & 1];
-                    if (ready) {
-                        encodeGroup(in, base, divisorBits[g & 1], codes, firstCode + gb * MxPlan.BLOCK, m, maxCode,
-                                signShift, minNormalBits, subnormalQuantum, rebias, nextBase, nextPartial);
-                    } else {
-                        quantizeBlocksToFloat(plan, in, first, gb, gb + GROUP, codes, firstCode, scales, firstBlock, floor, plain);
-                        if (nextBase >= 0) {
-                            blockMaxima(in, nextBase, nextPartial);
-                        }
-                    }
-                    ready = nextBase >= 0 && finishScales(nextPartial, emax, scales, firstBlock + gb + GROUP,
-                            divisorBits[(g + 1) & 1]);
-                }
-                b = groups * GROUP;
-            }
-        }
-        quantizeBlocksToFloat(plan, in, first, b, blocks, codes, firstCode, scales, firstBlock, floor, plain);
+        int done = floor && plain ? quantizeGroupsFloorNearestEven(plan, in, first, blocks, codes, firstCode, scales, firstBlock) : 0;
+        quantizeBlocksToFloat(plan, in, first, done, blocks, codes, firstCode, scales, firstBlock, floor, plain);
     }
 
     /**
-     * The amax of 16 blocks at once, lane j for block j, with no per-block reduction: the lane-wise max of
-     * each block's two vectors, then four levels of {@link #merge} that halve the number of vectors and the
-     * lanes per block; then the 16 FLOOR scale codes
-     * into {@code scales} and the divisors 2^-s into {@code divisorBits}. Returns false, writing nothing, when a
-     * block needs the block-by-block path. The work is split into small methods that meet through int arrays,
-     * so that each is compiled whole, stays within C2's inlining budget, and no vector crosses a call.
-     *
-     * @param partial 256 ints of scratch
+     * The hot path, FLOOR scales and RNE float elements (ocp-mx-1.0 and its kin), on groups of {@link #GROUP}
+     * blocks, one int lane per block for the group's amaxes, scales and divisors. Per group:
+     * <ol>
+     *   <li>{@link #groupMaxima}: each block's lane-wise max |x| into row j of {@code partial}, no reduction
+     *       per block;</li>
+     *   <li>{@link #transposeMax}: the rows transposed and reduced into one vector, lane j = block j's amax;</li>
+     *   <li>{@link #groupScales}: all the group's FLOOR scale codes at once (OCP MX §6.3), one store, and the
+     *       divisors 2^-s by shifts;</li>
+     *   <li>{@link #encodeGroup}: the element codes, re-reading the group from L1.</li>
+     * </ol>
+     * A group with NaN, Inf, a subnormal or zero amax, or scale code 254 (divisor 2^-127, an FP32 subnormal)
+     * goes block by block through {@link #quantizeBlocksToFloat} instead. Returns the blocks done: whole groups.
+     * The steps are small methods that meet through int arrays, so that each is compiled whole with every
+     * Vector API call in it intrinsified, and no vector crosses a call (a vector that does is boxed).
      */
-    private static boolean finishScales(int[] partial, int emax, byte[] scales, int scaleAt, int[] divisorBits) {
-        for (int n = GROUP; n > 1; n /= 2) { // 16 vectors → 8 → 4 → 2 → 1, each step in the front of partial
-            for (int i = 0; i < n / 2; i++) {
-                merge(partial, 2 * i * GROUP, partial, i * GROUP);
+    private static int quantizeGroupsFloorNearestEven(MxPlan plan, byte[] in, int first, int blocks, byte[] codes,
+                                                     int firstCode, byte[] scales, int firstBlock) {
+        NearestEven rounding = new NearestEven(plan);
+        int emax = plan.format().element().emax();
+        int[] partial = new int[GROUP * LANES];
+        int[] divisorBits = new int[GROUP];
+        int touched = 0;
+        int groups = blocks / GROUP;
+        for (int g = 0; g < groups; g++) {
+            int gb = g * GROUP;
+            int base = (first + gb * MxPlan.BLOCK) * 4;
+            groupMaxima(in, base, partial);
+            transposeMax(partial);
+            if (groupScales(partial, emax, scales, firstBlock + gb, divisorBits)) {
+                touched += encodeGroup(in, base, divisorBits, codes, firstCode + gb * MxPlan.BLOCK, rounding);
+            } else {
+                quantizeBlocksToFloat(plan, in, first, gb, gb + GROUP, codes, firstCode, scales, firstBlock, true, true);
             }
         }
+        touchSink = touched;
+        return groups * GROUP;
+    }
+
+    /** Row j of {@code partial}: the lane-wise max |x| over block j's vectors, for the group at {@code base}. */
+    private static void groupMaxima(byte[] in, int base, int[] partial) {
+        for (int j = 0; j < GROUP; j++) {
+            int at = base + j * MxPlan.BLOCK * 4;
+            IntVector magnitudes = loadInts(in, at).and(0x7FFFFFFF);
+            for (int v = 1; v < VECTORS_PER_BLOCK; v++) {
+                magnitudes = magnitudes.max(loadInts(in, at + v * LANES * 4).and(0x7FFFFFFF));
+            }
+            magnitudes.intoArray(partial, j * LANES);
+        }
+    }
+
+    /**
+     * From the group's amaxes (row 0 of {@code partial}): the FLOOR scale codes into {@code scales} and the
+     * divisors 2^-s into {@code divisorBits}. Returns false, writing nothing, when a block needs the
+     * block-by-block path.
+     */
+    private static boolean groupScales(int[] partial, int emax, byte[] scales, int scaleAt, int[] divisorBits) {
         IntVector amax = IntVector.fromArray(INT, partial, 0);
-        IntVector code = amax.lanewise(VectorOperators.LSHR, 23).sub(emax).max(0).min(254); // FLOOR, OCP MX §6.3
-        // NaN/Inf, a subnormal or zero amax, or the 2^-127 divisor of code 254: the block-by-block path
+        IntVector code = amax.lanewise(VectorOperators.LSHR, 23).sub(emax).max(0); // shared_exp + 127, ≥ -127
         if (amax.compare(VectorOperators.LT, 0x00800000).or(amax.compare(VectorOperators.GE, 0x7F800000))
-                .or(code.compare(VectorOperators.EQ, 254)).anyTrue()) {
+                .or(code.compare(VectorOperators.GE, 254)).anyTrue()) {
             return false;
         }
-        ((ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0)).intoArray(scales, scaleAt);
+        ByteVector bytes = (ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0);
+        if (MASKED_CODES) {
+            bytes.intoArray(scales, scaleAt, CODE_LANES);
+        } else {
+            bytes.intoArray(scales, scaleAt);
+        }
         IntVector.broadcast(INT, 254).sub(code).lanewise(VectorOperators.LSHL, 23).intoArray(divisorBits, 0); // 2^-s
         return true;
     }
 
-    /** Row j of {@code out} (16 ints): the lane-wise max |x| of block j's two vectors (512-bit species). */
-    private static void blockMaxima(byte[] in, int base, int[] out) {
-        for (int j = 0; j < GROUP; j++) {
-            int at = base + j * MxPlan.BLOCK * 4;
-            IntVector first = ByteVector.fromArray(BYTES, in, at).reinterpretAsInts().and(0x7FFFFFFF);
-            IntVector second = ByteVector.fromArray(BYTES, in, at + LANES * 4).reinterpretAsInts().and(0x7FFFFFFF);
-            first.max(second).intoArray(out, j * GROUP);
+    /** The constants of RNE float encoding (SPEC.md §3) for one plan. */
+    private record NearestEven(int m, int maxCode, int signShift, int minNormalBits, float subnormalQuantum,
+                               int subnormalQuantumBits, int roundingBias) {
+        NearestEven(MxPlan plan) {
+            this(plan.mantissaBits(), plan.maxCode(), plan.codeBits() - 1,
+                    (128 - plan.bias()) << 23,                                   // 2^(1-bias), the smallest normal
+                    MxPlan.powerOfTwo(24 - plan.bias() - plan.mantissaBits()),   // 2^23 quanta of 2^(1-bias-m)
+                    Float.floatToRawIntBits(MxPlan.powerOfTwo(24 - plan.bias() - plan.mantissaBits())),
+                    // half an ulp less one, with the exponent rebias (127 - bias) << 23 folded in
+                    (1 << (22 - plan.mantissaBits())) - 1 - ((127 - plan.bias()) << 23));
         }
     }
 
     /**
-     * Merges the two vectors at {@code from} and {@code from + 16} into one at {@code to}, halving the lanes each
-     * spends on a block: adjacent lanes are maxed (a 32-bit rotate of the 64-bit lanes), the even lanes of the
-     * first are packed into the low half and those of the second into the high half. So two vectors of n blocks
-     * × 16/n lanes become one of 2n blocks × 8/n lanes, in block order. Vectors meet this method only through
-     * the array, so it never boxes one, whatever C2 inlines.
+     * The element codes of the group at {@code base}, block j divided by 2^s through {@code divisorBits[j]}:
+     * RNE, saturating. Returns the sum of bytes touched {@link #TOUCH_AHEAD} on.
      */
-    private static void merge(int[] partial, int from, int[] out, int to) {
-        IntVector p = IntVector.fromArray(INT, partial, from);
-        IntVector q = IntVector.fromArray(INT, partial, from + GROUP);
-        IntVector pp = p.max(p.reinterpretAsLongs().lanewise(VectorOperators.ROR, 32).reinterpretAsInts()).compress(EVEN);
-        IntVector qq = q.max(q.reinterpretAsLongs().lanewise(VectorOperators.ROR, 32).reinterpretAsInts()).compress(EVEN);
-        pp.max(qq.expand(UPPER_HALF)).intoArray(out, to);
+    private static int encodeGroup(byte[] in, int base, int[] divisorBits, byte[] codes, int codeBase, NearestEven r) {
+        int shift = 23 - r.m();
+        int roundingBias = r.roundingBias();
+        float subnormalQuantum = r.subnormalQuantum();
+        int subnormalQuantumBits = r.subnormalQuantumBits();
+        int minNormalBits = r.minNormalBits();
+        int maxCode = r.maxCode();
+        int signShift = r.signShift();
+        int signMask = 1 << signShift;
+        int touched = 0;
+        for (int j = 0; j < GROUP; j++) {
+            float d = Float.intBitsToFloat(divisorBits[j]);
+            int at = base + j * MxPlan.BLOCK * 4;
+            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
+                IntVector y = loadInts(in, at + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
+                IntVector a = y.and(0x7FFFFFFF);
+                // normal elements: ties-to-even on the FP32 pattern and the exponent rebiased, in one add
+                IntVector normal = a.add(a.lanewise(VectorOperators.LSHR, shift).and(1).add(roundingBias))
+                        .lanewise(VectorOperators.LSHR, shift); // negative sums are only in subnormal lanes
+                // subnormal elements: an FP32 add rounds |y| to a multiple of the quantum (ties to even)
+                IntVector subnormal = a.reinterpretAsFloats().add(subnormalQuantum).reinterpretAsInts()
+                        .sub(subnormalQuantumBits);
+                IntVector code = normal.blend(subnormal, a.compare(VectorOperators.LT, minNormalBits)).min(maxCode)
+                        .or(y.lanewise(VectorOperators.LSHR, 31 - signShift).and(signMask));
+                ByteVector bytes = (ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0);
+                if (MASKED_CODES) {
+                    bytes.intoArray(codes, codeBase + j * MxPlan.BLOCK + v * LANES, CODE_LANES);
+                } else {
+                    bytes.intoArray(codes, codeBase + j * MxPlan.BLOCK + v * LANES);
+                }
+            }
+            // touch the input TOUCH_AHEAD bytes on, a cache line at a time: those misses then overlap this
+            // group's arithmetic (on its own the hardware prefetcher stalls at every 4 KiB page)
+            int ahead = Math.min(at + TOUCH_AHEAD, in.length - 65);
+            touched += in[ahead] + in[ahead + 64];
+        }
+        return touched;
     }
 
     /**
-     * The element codes of 16 blocks whose divisors 2^-s are given as FP32 patterns: {@link #encodeFloat} for
-     * RNE, written out here (no vector crosses a call) and without a shift per lane; and, unless
-     * {@code nextBase} is negative, the next group's block maxima into {@code nextPartial}.
+     * The amax transpose: row j of {@code partial} holds block j's lane-wise maxima; afterwards row 0 holds, in
+     * lane j, the max of block j's lanes. Each level merges rows {@code 2t} and {@code 2t + 1} into row t, every
+     * lane the max of a pair of lanes d apart, the even row's blocks in the lanes whose bit d is clear and the
+     * odd row's in those where it is set: two blends, one permute and one max per pair of rows, for
+     * d = 1, 2, 4, ... up to LANES / 2. Written out level by level, with the constants named directly, so that
+     * every call is intrinsified whether or not the JIT inlines this method; no vector crosses a call.
      */
-    private static void encodeGroup(byte[] in, int base, int[] divisorBits, byte[] codes, int codeBase, int m,
-                                    int maxCode, int signShift, int minNormalBits, float subnormalQuantum, int rebias,
-                                    int nextBase, int[] nextPartial) {
-        int subnormalQuantumBits = Float.floatToRawIntBits(subnormalQuantum);
-        // half an ulp less one, with the exponent rebias folded in: (127 - bias) << 23 = rebias << (23 - m)
-        int roundingBias = (1 << (22 - m)) - 1 - (rebias << (23 - m));
-        int signMask = 1 << signShift;
-        for (int j = 0; j < GROUP; j++) {
-            float d = Float.intBitsToFloat(divisorBits[j]);
-            int blockBase = base + j * MxPlan.BLOCK * 4;
-            for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
-                IntVector y = ByteVector.fromArray(BYTES, in, blockBase + v * LANES * 4).reinterpretAsFloats().mul(d)
-                        .reinterpretAsInts();
-                IntVector a = y.and(0x7FFFFFFF);
-                // normal elements: ties-to-even on the FP32 pattern, then the exponent rebiased
-                IntVector normal = a.add(a.lanewise(VectorOperators.LSHR, 23 - m).and(1).add(roundingBias))
-                        .lanewise(VectorOperators.LSHR, 23 - m); // negative sums are only in subnormal lanes
-                // subnormal elements: FP32 addition rounds |y| to a multiple of the quantum (ties to even)
-                IntVector subnormal = a.reinterpretAsFloats().add(subnormalQuantum).reinterpretAsInts().sub(subnormalQuantumBits);
-                IntVector code = normal.blend(subnormal, a.compare(VectorOperators.LT, minNormalBits)).min(maxCode)
-                        .or(y.lanewise(VectorOperators.LSHR, 31 - signShift).and(signMask));
-                ((ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0))
-                        .intoArray(codes, codeBase + j * MxPlan.BLOCK + v * LANES);
-            }
-            if (nextBase >= 0) { // block j of the next group: its lane-wise max |x| (blockMaxima, row j)
-                int at = nextBase + j * MxPlan.BLOCK * 4;
-                IntVector x0 = ByteVector.fromArray(BYTES, in, at).reinterpretAsInts().and(0x7FFFFFFF);
-                IntVector x1 = ByteVector.fromArray(BYTES, in, at + LANES * 4).reinterpretAsInts().and(0x7FFFFFFF);
-                x0.max(x1).intoArray(nextPartial, j * GROUP);
-            }
+    private static void transposeMax(int[] partial) {
+        for (int t = 0; t < GROUP / 2; t++) {
+            IntVector even = IntVector.fromArray(INT, partial, 2 * t * LANES);
+            IntVector odd = IntVector.fromArray(INT, partial, (2 * t + 1) * LANES);
+            even.blend(odd, UPPER_1).max(odd.blend(even, UPPER_1).rearrange(SWAP_1)).intoArray(partial, t * LANES);
+        }
+        for (int t = 0; t < GROUP / 4; t++) { // LANES ≥ 4
+            IntVector even = IntVector.fromArray(INT, partial, 2 * t * LANES);
+            IntVector odd = IntVector.fromArray(INT, partial, (2 * t + 1) * LANES);
+            even.blend(odd, UPPER_2).max(odd.blend(even, UPPER_2).rearrange(SWAP_2)).intoArray(partial, t * LANES);
+        }
+        for (int t = 0; t < GROUP / 8; t++) { // LANES ≥ 8
+            IntVector even = IntVector.fromArray(INT, partial, 2 * t * LANES);
+            IntVector odd = IntVector.fromArray(INT, partial, (2 * t + 1) * LANES);
+            even.blend(odd, UPPER_4).max(odd.blend(even, UPPER_4).rearrange(SWAP_4)).intoArray(partial, t * LANES);
+        }
+        for (int t = 0; t < GROUP / 16; t++) { // LANES = 16
+            IntVector even = IntVector.fromArray(INT, partial, 2 * t * LANES);
+            IntVector odd = IntVector.fromArray(INT, partial, (2 * t + 1) * LANES);
+            even.blend(odd, UPPER_8).max(odd.blend(even, UPPER_8).rearrange(SWAP_8)).intoArray(partial, t * LANES);
         }
     }
 
@@ -418,26 +471,38 @@ final class VectorMxKernels implements MxKernels {
 
     /** BF16 patterns to FP32 patterns (the top half), {@code count} of them into {@code out} from 0. */
     private static void widenBFloat16(byte[] in, int first, int count, byte[] out) {
+        int touched = 0;
         for (int i = 0; i < count; i += LANES) {
             loadHalves(in, first + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsBytes().intoArray(out, i * 4);
+            touched += in[Math.min(2 * (first + i) + TOUCH_AHEAD, in.length - 1)]; // as in encodeGroup
         }
+        touchSink = touched;
     }
 
     /**
-     * binary16 to binary32 patterns, exactly: the magnitude shifted into place and rescaled by 2^112 (normals
-     * and subnormals alike); Inf and NaN keep their payload.
+     * binary16 to binary32 patterns, exactly, in integer and normal-FP32 arithmetic only: a normal's fields
+     * shifted into place and its exponent rebiased by 127 - 15; a subnormal's (or zero's) 10-bit integer
+     * converted and multiplied by 2^-24; Inf and NaN keep their payload. (Rescaling the shifted pattern by
+     * 2^112 would give the same bits, but a subnormal FP32 operand costs a microcode assist of some hundred
+     * cycles on x86.)
      */
     private static void widenFloat16(byte[] in, int first, int count, byte[] out) {
+        int touched = 0;
         for (int i = 0; i < count; i += LANES) {
             IntVector h = loadHalves(in, first + i);
             IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             IntVector magnitude = h.and(0x7FFF);
             IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-            IntVector finite = shifted.reinterpretAsFloats().mul(MxPlan.powerOfTwo(112)).reinterpretAsInts();
+            IntVector normal = shifted.add(112 << 23);
+            IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(MxPlan.powerOfTwo(-24))
+                    .reinterpretAsInts();
             IntVector special = shifted.or(0x7F800000);
-            finite.blend(special, magnitude.compare(VectorOperators.GE, 0x7C00)).or(sign)
+            normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 0x0400))
+                    .blend(special, magnitude.compare(VectorOperators.GE, 0x7C00)).or(sign)
                     .reinterpretAsBytes().intoArray(out, i * 4);
+            touched += in[Math.min(2 * (first + i) + TOUCH_AHEAD, in.length - 1)]; // as in encodeGroup
         }
+        touchSink = touched;
     }
 
     // ---------------------------------------------------------------------------------------------
