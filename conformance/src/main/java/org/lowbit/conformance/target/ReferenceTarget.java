@@ -326,7 +326,13 @@ public final class ReferenceTarget implements Target {
         return out;
     }
 
-    private static int[] scaleWords(byte[] bytes, Precision dtype) {
+    /**
+     * Scale (or zero) words of a scaled dequantize request: whole little-endian FP32 values, or 16-bit values
+     * zero-extended, per {@code dtype}; other Java targets read them with it too.
+     *
+     * @throws IllegalArgumentException when the bytes are not whole words
+     */
+    public static int[] scaleWords(byte[] bytes, Precision dtype) {
         if (dtype == Precision.FP32) {
             if (bytes.length % 4 != 0) {
                 throw new IllegalArgumentException(bytes.length + " scale bytes are not whole FP32 values");
@@ -343,7 +349,8 @@ public final class ReferenceTarget implements Target {
         return out;
     }
 
-    private static int[] unsignedBytes(byte[] bytes) {
+    /** Each byte zero-extended (integer zero points, unpacked codes). */
+    public static int[] unsignedBytes(byte[] bytes) {
         int[] out = new int[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             out[i] = bytes[i] & 0xFF;

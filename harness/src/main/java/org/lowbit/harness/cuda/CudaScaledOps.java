@@ -5,6 +5,7 @@ import static org.lowbit.harness.cuda.CudaDevice.arg;
 import java.util.Locale;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import org.lowbit.conformance.target.ReferenceTarget;
 import org.lowbit.conformance.target.ScaledDequantizeRequest;
 import org.lowbit.conformance.target.ScaledQuantizeRequest;
 import org.lowbit.conformance.target.ScaledQuantizeResult;
@@ -316,9 +317,9 @@ final class CudaScaledOps {
         try {
             // The reference's checks: STRICT unpacking, whole scale words, and QuantizedTensor's lengths and codes.
             int[] codes = ElementPacking.unpack(r.elementLayout(), element, r.codes());
-            int[] scales = words(r.scales(), dtype);
-            int[] zeros = k.zeroPoint() == ZeroPoint.INTEGER ? unsignedBytes(r.zeros())
-                          : k.zeroPoint() == ZeroPoint.FLOAT || k.zeroPoint() == ZeroPoint.MIN ? words(r.zeros(), dtype) : new int[0];
+            int[] scales = ReferenceTarget.scaleWords(r.scales(), dtype);
+            int[] zeros = k.zeroPoint() == ZeroPoint.INTEGER ? ReferenceTarget.unsignedBytes(r.zeros())
+                          : k.zeroPoint() == ZeroPoint.FLOAT || k.zeroPoint() == ZeroPoint.MIN ? ReferenceTarget.scaleWords(r.zeros(), dtype) : new int[0];
             t = new QuantizedTensor(f, k, rows, cols, br, bc, codes, scales, zeros);
         } catch (IllegalArgumentException e) {
             throw new TargetException.Rejected("OUT_OF_RANGE", e.getMessage());
@@ -368,31 +369,5 @@ final class CudaScaledOps {
             case FP16 -> 2;
             case FP64 -> throw new IllegalArgumentException("f64 output");
         };
-    }
-
-    /** ReferenceTarget.scaleWords: whole FP32 or 16-bit words, little-endian. */
-    private static int[] words(byte[] bytes, Precision dtype) {
-        if (dtype == Precision.FP32) {
-            if (bytes.length % 4 != 0) {
-                throw new IllegalArgumentException(bytes.length + " scale bytes are not whole FP32 values");
-            }
-            return LittleEndian.toInts(bytes);
-        }
-        if (bytes.length % 2 != 0) {
-            throw new IllegalArgumentException(bytes.length + " scale bytes are not whole 16-bit values");
-        }
-        int[] out = new int[bytes.length / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = LittleEndian.getShort(bytes, 2 * i) & 0xFFFF;
-        }
-        return out;
-    }
-
-    private static int[] unsignedBytes(byte[] bytes) {
-        int[] out = new int[bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-            out[i] = bytes[i] & 0xFF;
-        }
-        return out;
     }
 }
