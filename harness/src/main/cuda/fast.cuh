@@ -305,10 +305,23 @@ __device__ __forceinline__ uint32_t nv_codes8_thresholds(const uint32_t *ws, con
     return (even & evenMask) | (odd & ~evenMask);
 }
 
+// The largest |x| of 16 bf16 as a 16-bit pattern, from one unsigned and one signed max chain over the raw
+// pairs: as unsigned 16-bit, a negative x (0x8000 | |x|) is above every positive one; as signed, below.
+// So the unsigned max carries the largest negative magnitude (if any, else the largest positive) and the
+// signed max the largest positive one (if any, else the largest negative); the larger of the two, sign
+// bits cleared, is the block's largest magnitude.
+__device__ __forceinline__ uint32_t bf16x16_abs_max(uint4 a, uint4 b) {
+    uint32_t u = __vmaxu2(__vmaxu2(__vmaxu2(a.x, a.y), __vmaxu2(a.z, a.w)), __vmaxu2(__vmaxu2(b.x, b.y), __vmaxu2(b.z, b.w)));
+    uint32_t s = __vmaxs2(__vmaxs2(__vmaxs2(a.x, a.y), __vmaxs2(a.z, a.w)), __vmaxs2(__vmaxs2(b.x, b.y), __vmaxs2(b.z, b.w)));
+    uint32_t m = __vmaxu2(u & 0x7FFF7FFFu, s & 0x7FFF7FFFu);
+    return max(m & 0xFFFFu, m >> 16);
+}
+
 // RECIPROCAL_MULTIPLY requires g = 1 (the host checks it); DIVIDE takes any g. A lane takes a whole block
 // of 16: lanes 2i and 2i+1 load units k and k+1 of the pair (coalesced, as every kernel here) and swap
 // halves with one 16-byte shuffle, so that lane 2i holds block (k, i) and lane 2i+1 block (k+1, i); the
 // per-block work (amax, scale, table look-up, stores) is then done once per block, not once per lane.
+// Lane 2i+1 loads the pair's two units in the other order, so that every lane keeps w[k] and sends w[k+1].
 // THRESHOLDS (multiply only): the codes by nv_codes8_thresholds; 0 keeps the FP32 path (nv_codes8), which
 // bench/gates.cu times beside it.
 template <int UNROLL, int DIVIDE, int NIBBLE_HIGH, int PREFETCH = LOWBIT_NVQ_PREFETCH, int THRESHOLDS = !DIVIDE>
@@ -340,11 +353,14 @@ __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *co
     __syncthreads();
     uint32_t units = (uint32_t) ((int64_t) p.rows * p.rowLength / 8);
     uint32_t lane = threadIdx.x & 31, odd = lane & 1, stride = fast_warps() * (32 * UNROLL);
+    uint32_t off[UNROLL];  // unit k of the lane: k ^ odd of the pair
+#pragma unroll
+    for (int k = 0; k < UNROLL; k++) off[k] = (k ^ odd) * 32 + lane;
     uint4 next[UNROLL];  // PREFETCH: the next iteration's units, loaded before this one's arithmetic
     if (PREFETCH) {
 #pragma unroll
         for (int k = 0; k < UNROLL; k++) {
-            uint32_t u = fast_warp() * (32 * UNROLL) + k * 32 + lane;
+            uint32_t u = fast_warp() * (32 * UNROLL) + off[k];
             next[k] = u < units ? __ldcs(in + u) : make_uint4(0, 0, 0, 0);
         }
     }
@@ -352,7 +368,7 @@ __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *co
         uint4 w[UNROLL];
 #pragma unroll
         for (int k = 0; k < UNROLL; k++) {
-            uint32_t u = base + k * 32 + lane;
+            uint32_t u = base + off[k];
             if (PREFETCH) {
                 w[k] = next[k];
                 next[k] = u + stride < units ? __ldcs(in + u + stride) : make_uint4(0, 0, 0, 0);
@@ -367,13 +383,13 @@ __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *co
         uint4 lo[UNROLL / 2], hi[UNROLL / 2];
 #pragma unroll
         for (int k = 0; k < UNROLL; k += 2) {  // straight-line for every block; fix-ups after
-            uint4 mine = odd ? w[k + 1] : w[k], give = odd ? w[k] : w[k + 1], got;
+            uint4 mine = w[k], give = w[k + 1], got;
             got.x = __shfl_xor_sync(0xFFFFFFFFu, give.x, 1);
             got.y = __shfl_xor_sync(0xFFFFFFFFu, give.y, 1);
             got.z = __shfl_xor_sync(0xFFFFFFFFu, give.z, 1);
             got.w = __shfl_xor_sync(0xFFFFFFFFu, give.w, 1);
             lo[k / 2] = mine; hi[k / 2] = got;  // the block's elements 0-7 and 8-15, swapped on an odd lane
-            uint32_t amax = max(bf16x8_abs_max(mine), bf16x8_abs_max(got));
+            uint32_t amax = bf16x16_abs_max(mine, got);
             amaxes[k / 2] = amax;
             bool nonFinite = amax >= 0x7F80u;
             float a = __uint_as_float(min(amax, 0x7F7Fu) << 16);

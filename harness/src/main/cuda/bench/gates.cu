@@ -81,6 +81,7 @@ __global__ void thresholds_exhaustive(unsigned long long *bad, uint32_t *firstBa
 template <int U> __global__ void __launch_bounds__(256) mxq_u(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Mx p) { mx_quantize_e4m3_bf16_body<U>((const uint4 *) in, (uint2 *) codes, scales, p); }
 template <int U> __global__ void __launch_bounds__(256) mxdq_u(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ MxDeq p) { mx_dequantize_e4m3_bf16_body<U>((const uint2 *) codes, scales, (uint4 *) out, p); }
 template <int U, int PF = 0, int TH = 1> __global__ void __launch_bounds__(256) nvq_u(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_bf16_body<U, 0, 0, PF, TH>((const uint4 *) in, (uint2 *) codes, scales, p); }
+template <int MINB> __global__ void __launch_bounds__(256, MINB) nvq_minb(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_bf16_body<2, 0, 0, 1, 1>((const uint4 *) in, (uint2 *) codes, scales, p); }
 template <int U> __global__ void __launch_bounds__(256) nvqd_u(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_bf16_body<U, 1, 0>((const uint4 *) in, (uint2 *) codes, scales, p); }
 template <int U> __global__ void __launch_bounds__(256) nvdq_u(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_bf16_body<U, 0>((const uint32_t *) codes, scales, (uint4 *) out, p); }
 
@@ -332,6 +333,10 @@ int main(int argc, char **argv) {
         auto fp32Path = [&] { return ratio(nq, median_ms([&] { nvq_u<2, 1, 0><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })); };
         auto thresholds = [&] { return ratio(nq, median_ms([&] { nvq_u<2, 1, 1><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })); };
         double a1 = fp32Path(), b1 = thresholds(), a2 = fp32Path(), b2 = thresholds();
+        printf("nvq(mul) U=2 prefetching, capped grid, at least 5 / 6 / 7 CTAs an SM (register cap): %.3f %.3f %.3f\n",
+               ratio(nq, median_ms([&] { nvq_minb<5><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })),
+               ratio(nq, median_ms([&] { nvq_minb<6><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })),
+               ratio(nq, median_ms([&] { nvq_minb<7><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })));
         printf("nvq(mul) U=2 prefetching, capped grid, alternating: FP32 element path (v6) %.3f %.3f, thresholds %.3f %.3f\n", a1, a2, b1, b2);
     }
     float copy2 = median_ms(copy);
