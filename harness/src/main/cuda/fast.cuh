@@ -170,7 +170,8 @@ extern "C" __global__ void __launch_bounds__(LOWBIT_FAST_THREADS) lowbit_mx_dequ
 //  * the element factor fl(fl(1/g) / S) (RECIPROCAL_MULTIPLY) or the reciprocal fl(1 / fl(S*g)) (DIVIDE) of
 //    each of the 127 scale codes: a shared-memory table filled with __fdiv_rn at the start of each CTA.
 // Element arithmetic:
-//  * RECIPROCAL_MULTIPLY (nvfp4-torchao): y = fl(x * factor), as the generic.
+//  * RECIPROCAL_MULTIPLY (nvfp4-torchao): the code of y = fl(x * factor), as the generic, found by integer
+//    comparisons of |x| with 7 thresholds per scale code (nv_codes8_thresholds), with no FP32 arithmetic.
 //  * DIVIDE (nvfp4-modelopt): y = fl(x / divisor) by the same correction with r = fl(1/divisor), the
 //    sign from x; taken when the divisor is in [2^-90, 2^90] and amax/divisor stays under 2^100 (no
 //    overflow), where the quotient is exact for |x| >= 2^-100 and a smaller |x| gives a quotient far under
@@ -244,34 +245,122 @@ __device__ __forceinline__ uint32_t nv_codes8(const uint32_t *ws, float factor, 
     return acc - 298u * 0x11111111u;
 }
 
+// RECIPROCAL_MULTIPLY (g = 1) by thresholds, no FP32 arithmetic per element: the code magnitude of
+// fl(|x| * f), f = fl(1/S), is a non-decreasing function of |x| (one RN product, then E2M1 RNE), so it is the
+// number of i in 1..7 with |x| >= T_i, T_i the smallest bf16 magnitude whose code is at least i. The exact
+// boundary of code i is the E2M1 midpoint m_i times S: m_i (0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5) has at most
+// 3 significant bits and S at most 4, so B_i = m_i S is a bf16 value; fl(B_i f) is m_i or one of its FP32
+// neighbours, while one bf16 step either side moves the product by 2^-8 relative: T_i is B_i or B_i + 1, and
+// one evaluation of the generic arithmetic at B_i decides (nv_threshold). bench/gates.cu checks every
+// scale code against the generic arithmetic over all bf16 patterns. Per block, 7 words T_i | T_i << 16.
+__device__ __forceinline__ uint32_t nv_threshold(int scaleCode, int i) {
+    float S = ue4m3_value(scaleCode), f = __fdiv_rn(1.0f, S);
+    float m = i <= 4 ? (2 * i - 1) * 0.25f : i == 5 ? 2.5f : i == 6 ? 3.5f : 5.0f;
+    uint32_t b = __float_as_uint(__fmul_rn(m, S)) >> 16;   // exact: at most 7 significant bits
+    uint32_t code = e2m1_rne_sat(__float_as_uint(__fmul_rn(__uint_as_float(b << 16), f))) & 7u;
+    uint32_t t = code >= (uint32_t) i ? b : b + 1;
+    return t | t << 16;
+}
+
+__device__ __forceinline__ uint32_t prmt(uint32_t a, uint32_t b, uint32_t selector) {
+    uint32_t d;
+    asm("prmt.b32 %0, %1, %2, %3;" : "=r"(d) : "r"(a), "r"(b), "r"(selector));
+    return d;
+}
+
+// The E2M1 codes of 8 elements (as nv_codes8) from the thresholds T[0..6] of their block. For a bf16 pair w,
+// (w | 0x80008000) - T keeps bit 15 (31) set exactly when the low (high) magnitude is >= T (T <= 0x8000, so
+// no borrow crosses the halves). The 7 flags of an element count its code as a thermometer: bit 2 = flag 4,
+// bit 1 = (flag 2 and not flag 4) or flag 6, bit 0 = the parity of all 7. Each bit plane (and the sign,
+// bit 15/31 of w itself) goes through sign-replicating byte permutes (0xFF or 0x00 a byte, elements
+// [0, 2, 1, 3] and [4, 6, 5, 7]), bitwise selects put the planes in their nibble, two permutes and a select
+// interleave the nibbles.
+template <int NIBBLE_HIGH>
+__device__ __forceinline__ uint32_t nv_codes8_thresholds(const uint32_t *ws, const uint32_t *T) {
+    uint32_t bit0[4], bit1[4], bit2[4];
+#pragma unroll
+    for (int h = 0; h < 4; h++) {
+        uint32_t o = ws[h] | 0x80008000u, d[7];
+#pragma unroll
+        for (int i = 0; i < 7; i++) d[i] = o - T[i];
+        bit2[h] = d[3];
+        bit1[h] = (d[1] & ~d[3]) | d[5];
+        bit0[h] = d[0] ^ d[1] ^ d[2] ^ d[3] ^ d[4] ^ d[5] ^ d[6];
+    }
+    const uint32_t spread = 0xFBD9u;  // bytes 1, 5, 3, 7 (bits 15 and 31 of both words), sign-replicated
+    // where each plane's bit lands: even elements (bytes 0, 1 of a spread word) in the first nibble of the layout
+    const uint32_t evenNib = NIBBLE_HIGH ? 0x10u : 0x01u, oddNib = NIBBLE_HIGH ? 0x01u : 0x10u;
+    const uint32_t m0 = evenNib * 0x0101u | oddNib * 0x01010000u;   // plane 0's positions; plane k: m0 << k
+    uint32_t x[2];
+#pragma unroll
+    for (int q = 0; q < 2; q++) {
+        uint32_t e0 = prmt(bit0[2 * q], bit0[2 * q + 1], spread), e1 = prmt(bit1[2 * q], bit1[2 * q + 1], spread);
+        uint32_t e2 = prmt(bit2[2 * q], bit2[2 * q + 1], spread), es = prmt(ws[2 * q], ws[2 * q + 1], spread);
+        uint32_t r = (e0 & m0) | (e1 & ~m0);
+        r = (r & (m0 * 3)) | (e2 & ~(m0 * 3));
+        x[q] = (r & (m0 * 7)) | (es & ~(m0 * 7));
+    }
+    uint32_t even = prmt(x[0], x[1], 0x5410u), odd = prmt(x[0], x[1], 0x7632u);  // elements 0 2 4 6 / 1 3 5 7
+    const uint32_t evenMask = NIBBLE_HIGH ? 0xF0F0F0F0u : 0x0F0F0F0Fu;
+    return (even & evenMask) | (odd & ~evenMask);
+}
+
+// The largest |x| of 16 bf16 as a 16-bit pattern, from one unsigned and one signed max chain over the raw
+// pairs: as unsigned 16-bit, a negative x (0x8000 | |x|) is above every positive one; as signed, below.
+// So the unsigned max carries the largest negative magnitude (if any, else the largest positive) and the
+// signed max the largest positive one (if any, else the largest negative); the larger of the two, sign
+// bits cleared, is the block's largest magnitude.
+__device__ __forceinline__ uint32_t bf16x16_abs_max(uint4 a, uint4 b) {
+    uint32_t u = __vmaxu2(__vmaxu2(__vmaxu2(a.x, a.y), __vmaxu2(a.z, a.w)), __vmaxu2(__vmaxu2(b.x, b.y), __vmaxu2(b.z, b.w)));
+    uint32_t s = __vmaxs2(__vmaxs2(__vmaxs2(a.x, a.y), __vmaxs2(a.z, a.w)), __vmaxs2(__vmaxs2(b.x, b.y), __vmaxs2(b.z, b.w)));
+    uint32_t m = __vmaxu2(u & 0x7FFF7FFFu, s & 0x7FFF7FFFu);
+    return max(m & 0xFFFFu, m >> 16);
+}
+
 // RECIPROCAL_MULTIPLY requires g = 1 (the host checks it); DIVIDE takes any g. A lane takes a whole block
 // of 16: lanes 2i and 2i+1 load units k and k+1 of the pair (coalesced, as every kernel here) and swap
 // halves with one 16-byte shuffle, so that lane 2i holds block (k, i) and lane 2i+1 block (k+1, i); the
 // per-block work (amax, scale, table look-up, stores) is then done once per block, not once per lane.
-template <int UNROLL, int DIVIDE, int NIBBLE_HIGH, int PREFETCH = LOWBIT_NVQ_PREFETCH>
+// Lane 2i+1 loads the pair's two units in the other order, so that every lane keeps w[k] and sends w[k+1].
+// THRESHOLDS (multiply only): the codes by nv_codes8_thresholds; 0 keeps the FP32 path (nv_codes8), which
+// bench/gates.cu times beside it.
+template <int UNROLL, int DIVIDE, int NIBBLE_HIGH, int PREFETCH = LOWBIT_NVQ_PREFETCH, int THRESHOLDS = !DIVIDE>
 __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *codes, uint8_t *scales, const Nv &p) {
     static_assert(UNROLL % 2 == 0, "units pair up");
-    __shared__ float perScale[128];    // by scale code: the factor (multiply) or fl(1 / divisor) (divide)
+    static_assert(!(DIVIDE && THRESHOLDS), "thresholds model the multiply");
+    __shared__ float perScale[128];    // by scale code: the factor fl(1 / S) (multiply) or fl(1 / divisor) (divide)
     __shared__ float perDivisor[128];  // by scale code: the divisor fl(S * g) (divide)
     float g = __uint_as_float((uint32_t) p.tensorScaleBits);
     float lower = __uint_as_float((uint32_t) (127 + p.lowerExp) << 23);
     float sixG = DIVIDE ? __fmul_rn(6.0f, g) : 6.0f;   // block scale fl(a / sixG): g = 1 for multiply
     float sixGInverse = __fdiv_rn(1.0f, sixG);
     bool sixGNormal = sixG >= 0x1p-125f && sixG <= 0x1p125f;
-    for (int c = threadIdx.x; c < 128; c += blockDim.x) {
-        float S = c < 127 ? ue4m3_value(c) : 1.0f;
-        float divisor = __fmul_rn(S, g);
-        perScale[c] = DIVIDE ? __fdiv_rn(1.0f, divisor) : __fdiv_rn(1.0f, S);
-        perDivisor[c] = divisor;
+    __shared__ uint4 perThresholds[128][2];  // by scale code: T_1..T_7 (multiply)
+    if (!THRESHOLDS) {
+        for (int c = threadIdx.x; c < 128; c += blockDim.x) {
+            float S = c < 127 ? ue4m3_value(c) : 1.0f;
+            float divisor = __fmul_rn(S, g);
+            perScale[c] = DIVIDE ? __fdiv_rn(1.0f, divisor) : __fdiv_rn(1.0f, S);
+            perDivisor[c] = divisor;
+        }
+    } else {
+        uint32_t *t = (uint32_t *) perThresholds;
+        for (int k = threadIdx.x; k < 128 * 8; k += blockDim.x) {
+            int c = k >> 3, i = (k & 7) + 1;   // slot 8 and code 0x7F (never looked up): no flag ever set
+            t[k] = i <= 7 && c < 127 ? nv_threshold(c, i) : 0x80008000u;
+        }
     }
     __syncthreads();
     uint32_t units = (uint32_t) ((int64_t) p.rows * p.rowLength / 8);
     uint32_t lane = threadIdx.x & 31, odd = lane & 1, stride = fast_warps() * (32 * UNROLL);
+    uint32_t off[UNROLL];  // unit k of the lane: k ^ odd of the pair
+#pragma unroll
+    for (int k = 0; k < UNROLL; k++) off[k] = (k ^ odd) * 32 + lane;
     uint4 next[UNROLL];  // PREFETCH: the next iteration's units, loaded before this one's arithmetic
     if (PREFETCH) {
 #pragma unroll
         for (int k = 0; k < UNROLL; k++) {
-            uint32_t u = fast_warp() * (32 * UNROLL) + k * 32 + lane;
+            uint32_t u = fast_warp() * (32 * UNROLL) + off[k];
             next[k] = u < units ? __ldcs(in + u) : make_uint4(0, 0, 0, 0);
         }
     }
@@ -279,7 +368,7 @@ __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *co
         uint4 w[UNROLL];
 #pragma unroll
         for (int k = 0; k < UNROLL; k++) {
-            uint32_t u = base + k * 32 + lane;
+            uint32_t u = base + off[k];
             if (PREFETCH) {
                 w[k] = next[k];
                 next[k] = u + stride < units ? __ldcs(in + u + stride) : make_uint4(0, 0, 0, 0);
@@ -294,13 +383,13 @@ __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *co
         uint4 lo[UNROLL / 2], hi[UNROLL / 2];
 #pragma unroll
         for (int k = 0; k < UNROLL; k += 2) {  // straight-line for every block; fix-ups after
-            uint4 mine = odd ? w[k + 1] : w[k], give = odd ? w[k] : w[k + 1], got;
+            uint4 mine = w[k], give = w[k + 1], got;
             got.x = __shfl_xor_sync(0xFFFFFFFFu, give.x, 1);
             got.y = __shfl_xor_sync(0xFFFFFFFFu, give.y, 1);
             got.z = __shfl_xor_sync(0xFFFFFFFFu, give.z, 1);
             got.w = __shfl_xor_sync(0xFFFFFFFFu, give.w, 1);
             lo[k / 2] = mine; hi[k / 2] = got;  // the block's elements 0-7 and 8-15, swapped on an odd lane
-            uint32_t amax = max(bf16x8_abs_max(mine), bf16x8_abs_max(got));
+            uint32_t amax = bf16x16_abs_max(mine, got);
             amaxes[k / 2] = amax;
             bool nonFinite = amax >= 0x7F80u;
             float a = __uint_as_float(min(amax, 0x7F7Fu) << 16);
@@ -308,12 +397,22 @@ __device__ __forceinline__ void nv_quantize_bf16_body(const uint4 *in, uint2 *co
             bool isSlow = !(sixGNormal && a >= 0x1p-100f && s >= 0x1p-100f && s <= 0x1p100f);
             s = fminf(fmaxf(s, lower), 448.0f);   // s > 0 here: zeroBlockOne only matters on the slow path
             int scaleCode = cvt_e4m3(s);
-            float factor = perScale[scaleCode], divisor = perDivisor[scaleCode];
-            if (DIVIDE) isSlow |= !(divisor >= 0x1p-90f && divisor <= 0x1p90f && __fmul_rn(a, factor) <= 0x1p100f);
-            slow[k / 2] = isSlow && !nonFinite;
             uint32_t ws0[4] = {mine.x, mine.y, mine.z, mine.w}, ws1[4] = {got.x, got.y, got.z, got.w};
-            uint32_t c0 = nv_codes8<DIVIDE, NIBBLE_HIGH>(ws0, factor, divisor);
-            uint32_t c1 = nv_codes8<DIVIDE, NIBBLE_HIGH>(ws1, factor, divisor);
+            uint32_t c0, c1;
+            if (!THRESHOLDS) {
+                float factor = perScale[scaleCode], divisor = perDivisor[scaleCode];
+                if (DIVIDE) isSlow |= !(divisor >= 0x1p-90f && divisor <= 0x1p90f && __fmul_rn(a, factor) <= 0x1p100f);
+                c0 = nv_codes8<DIVIDE, NIBBLE_HIGH>(ws0, factor, divisor);
+                c1 = nv_codes8<DIVIDE, NIBBLE_HIGH>(ws1, factor, divisor);
+            } else {
+                // scale code 0 (a lower clamp under 2^-9): f = Inf, whose 0 * Inf the thresholds do not model
+                isSlow |= scaleCode == 0;
+                uint4 t0 = perThresholds[scaleCode][0], t1 = perThresholds[scaleCode][1];
+                uint32_t T[7] = {t0.x, t0.y, t0.z, t0.w, t1.x, t1.y, t1.z};
+                c0 = nv_codes8_thresholds<NIBBLE_HIGH>(ws0, T);
+                c1 = nv_codes8_thresholds<NIBBLE_HIGH>(ws1, T);
+            }
+            slow[k / 2] = isSlow && !nonFinite;
             if (odd) { uint32_t t = c0; c0 = c1; c1 = t; }
             words[k / 2] = nonFinite ? make_uint2(0, 0) : make_uint2(c0, c1);  // WHOLE_BLOCK_NAN: scale NaN, elements 0
             scaleCodes[k / 2] = nonFinite ? 0x7F : scaleCode;

@@ -1,5 +1,6 @@
 // Standalone device check and timing of fast.cuh against the generic kernels of lowbit.cu (no Java):
 //   nvcc -O3 --fmad=false -std=c++17 -gencode=arch=compute_90a,code=sm_90a -o gates bench/gates.cu && ./gates
+//   (./gates elements: the exhaustive checks of step 1 only)
 // 1. exhaustive: e2m1_fast == e2m1_rne_sat over all 2^32 FP32 patterns; Markstein division == __fdiv_rn
 //    over all finite FP32 x for the 126 UE4M3 values (g = 1) and 130 random factors in [2^-90, 2^90];
 // 2. bit for bit, fast kernel == generic wide kernel (the one the suite verifies) on the gate tensor
@@ -55,9 +56,32 @@ __global__ void markstein_exhaustive(const float *factors, int nf, unsigned long
     }
 }
 
+// Every scale code 1..126 and every finite bf16 x (8 consecutive patterns a lane): the threshold codes
+// (nv_codes8_thresholds, both nibble orders) == e2m1_rne_sat(fl(x * fl(1/S))), the generic arithmetic.
+__global__ void thresholds_exhaustive(unsigned long long *bad, uint32_t *firstBad) {
+    int c = blockIdx.y + 1;
+    uint32_t T[7];
+    for (int i = 0; i < 7; i++) T[i] = nv_threshold(c, i + 1);
+    float f = __fdiv_rn(1.0f, ue4m3_value(c));
+    for (uint32_t base = (blockIdx.x * blockDim.x + threadIdx.x) * 8; base < 65536; base += gridDim.x * blockDim.x * 8) {
+        uint32_t ws[4];
+        for (int h = 0; h < 4; h++) ws[h] = (base + 2 * h) | (base + 2 * h + 1) << 16;
+        uint32_t low = nv_codes8_thresholds<0>(ws, T), high = nv_codes8_thresholds<1>(ws, T);
+        for (int j = 0; j < 8; j++) {
+            uint32_t x = base + j;
+            if ((x & 0x7FFFu) >= 0x7F80u) continue;   // Inf, NaN: whole-block NaN, never coded
+            uint32_t want = e2m1_rne_sat(__float_as_uint(__fmul_rn(__uint_as_float(x << 16), f)));
+            if (((low >> (4 * j)) & 15u) != want || ((high >> (4 * (j ^ 1))) & 15u) != want) {
+                atomicAdd(bad, 1ull); atomicMin(firstBad, (uint32_t) c << 16 | x);
+            }
+        }
+    }
+}
+
 template <int U> __global__ void __launch_bounds__(256) mxq_u(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Mx p) { mx_quantize_e4m3_bf16_body<U>((const uint4 *) in, (uint2 *) codes, scales, p); }
 template <int U> __global__ void __launch_bounds__(256) mxdq_u(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ MxDeq p) { mx_dequantize_e4m3_bf16_body<U>((const uint2 *) codes, scales, (uint4 *) out, p); }
-template <int U, int PF = 0> __global__ void __launch_bounds__(256) nvq_u(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_bf16_body<U, 0, 0, PF>((const uint4 *) in, (uint2 *) codes, scales, p); }
+template <int U, int PF = 0, int TH = 1> __global__ void __launch_bounds__(256) nvq_u(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_bf16_body<U, 0, 0, PF, TH>((const uint4 *) in, (uint2 *) codes, scales, p); }
+template <int MINB> __global__ void __launch_bounds__(256, MINB) nvq_minb(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_bf16_body<2, 0, 0, 1, 1>((const uint4 *) in, (uint2 *) codes, scales, p); }
 template <int U> __global__ void __launch_bounds__(256) nvqd_u(const void *in, uint8_t *codes, uint8_t *scales, const __grid_constant__ Nv p) { nv_quantize_bf16_body<U, 1, 0>((const uint4 *) in, (uint2 *) codes, scales, p); }
 template <int U> __global__ void __launch_bounds__(256) nvdq_u(const uint8_t *codes, const uint8_t *scales, void *out, const __grid_constant__ NvDeq p) { nv_dequantize_bf16_body<U, 0>((const uint32_t *) codes, scales, (uint4 *) out, p); }
 
@@ -130,6 +154,11 @@ int main(int argc, char **argv) {
         unsigned long long nb; uint32_t fb; CK(cudaMemcpy(&nb, bad, 8, cudaMemcpyDeviceToHost)); CK(cudaMemcpy(&fb, firstBad, 4, cudaMemcpyDeviceToHost));
         printf("e2m1_fast vs e2m1_rne_sat, all 2^32: %llu mismatches%s (%.0f ms)\n", nb, nb ? "" : "", ms);
         if (nb) { printf("  first bad x = 0x%08x\n", fb); mismatches++; }
+        CK(cudaMemset(bad, 0, 8)); CK(cudaMemset(firstBad, 0xFF, 4));
+        thresholds_exhaustive<<<dim3(8, 126), 256>>>(bad, firstBad); CK(cudaGetLastError());
+        CK(cudaMemcpy(&nb, bad, 8, cudaMemcpyDeviceToHost)); CK(cudaMemcpy(&fb, firstBad, 4, cudaMemcpyDeviceToHost));
+        printf("E2M1 thresholds vs e2m1_rne_sat(fl(x * fl(1/S))), scale codes 1..126, all finite bf16 x, both nibble orders: %llu mismatches\n", nb);
+        if (nb) { printf("  first bad (code << 16 | x) = 0x%08x\n", fb); mismatches++; }
         std::vector<float> f;
         f.push_back(6.0f);
         for (int c = 1; c < 0x7F; c++) { int fld = c >> 3, m = c & 7; f.push_back(fld ? ldexpf(1.0f + m / 8.0f, fld - 7) : ldexpf((float) m, -9)); }
@@ -146,6 +175,8 @@ int main(int argc, char **argv) {
         printf("Markstein x/b vs __fdiv_rn, all finite x (|x/b| <= 8), b = 6 and %zu factors: %llu mismatches, %llu quotients bit-identical (%.0f ms)\n", f.size() - 1, nb, ne, ms);
         if (nb) { printf("  first bad x = 0x%08x\n", fb); mismatches++; }
     }
+
+    if (argc > 1 && !strcmp(argv[1], "elements")) return mismatches ? 1 : 0;  // the exhaustive checks alone
 
     const int rows = 16384, cols = 8192;
     const long n = (long) rows * cols;
@@ -299,6 +330,14 @@ int main(int argc, char **argv) {
                ratio(nq, median_ms([&] { nvq_u<2, 1><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })),
                ratio(nq, median_ms([&] { nvq_u<4, 1><<<capped(n / 8 / 4), 256>>>(in, codesA, scalesA, nv); })),
                ratio(nq, median_ms([&] { nvq_u<8, 1><<<capped(n / 8 / 8), 256>>>(in, codesA, scalesA, nv); })));
+        auto fp32Path = [&] { return ratio(nq, median_ms([&] { nvq_u<2, 1, 0><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })); };
+        auto thresholds = [&] { return ratio(nq, median_ms([&] { nvq_u<2, 1, 1><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })); };
+        double a1 = fp32Path(), b1 = thresholds(), a2 = fp32Path(), b2 = thresholds();
+        printf("nvq(mul) U=2 prefetching, capped grid, at least 5 / 6 / 7 CTAs an SM (register cap): %.3f %.3f %.3f\n",
+               ratio(nq, median_ms([&] { nvq_minb<5><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })),
+               ratio(nq, median_ms([&] { nvq_minb<6><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })),
+               ratio(nq, median_ms([&] { nvq_minb<7><<<capped(n / 8 / 2), 256>>>(in, codesA, scalesA, nv); })));
+        printf("nvq(mul) U=2 prefetching, capped grid, alternating: FP32 element path (v6) %.3f %.3f, thresholds %.3f %.3f\n", a1, a2, b1, b2);
     }
     float copy2 = median_ms(copy);
     printf("\n%s: copy %.0f GB/s (again at the end: %.0f GB/s)\n", prop.name, 4.0 * n / copyMs / 1e6, 4.0 * n / copy2 / 1e6);
