@@ -588,16 +588,10 @@ public final class CpuVectorTarget implements Target {
         int[] zeros;
         try {
             int[] unpacked = ElementPacking.unpack(r.elementLayout(), element, r.codes());
-            int[] words = scaleWords(r.scales(), dtype);
+            int[] words = ReferenceTarget.scaleWords(r.scales(), dtype);
             int[] zeroWords = switch (zeroPoint) {
-                case INTEGER -> { // one unsigned byte per block
-                    int[] z = new int[r.zeros().length];
-                    for (int i = 0; i < z.length; i++) {
-                        z[i] = r.zeros()[i] & 0xFF;
-                    }
-                    yield z;
-                }
-                case FLOAT, MIN -> scaleWords(r.zeros(), dtype);
+                case INTEGER -> ReferenceTarget.unsignedBytes(r.zeros()); // one unsigned byte per block
+                case FLOAT, MIN -> ReferenceTarget.scaleWords(r.zeros(), dtype);
                 case NONE, IMPLICIT -> new int[0];
             };
             QuantizedTensor t = new QuantizedTensor(r.format(), knobs, r.rows(), r.cols(), tiles.blockRows, tiles.blockCols,
@@ -628,19 +622,6 @@ public final class CpuVectorTarget implements Target {
             }
         });
         return out;
-    }
-
-    /** Scale or zero words of {@code dtype}: 4 bytes (FP32) or 2 (FP16, BF16) each, little-endian. */
-    private static int[] scaleWords(byte[] bytes, Precision dtype) {
-        int width = dtype == Precision.FP32 ? 4 : 2;
-        if (bytes.length % width != 0) {
-            throw new IllegalArgumentException(bytes.length + " scale bytes are not whole " + dtype.id() + " values");
-        }
-        int[] words = new int[bytes.length / width];
-        for (int i = 0; i < words.length; i++) {
-            words[i] = width == 4 ? LittleEndian.getInt(bytes, 4 * i) : LittleEndian.getShort(bytes, 2 * i) & 0xFFFF;
-        }
-        return words;
     }
 
     /** The block grid of a scaled-format tensor: block b's rows and its run of columns in each (SPEC.md §11). */

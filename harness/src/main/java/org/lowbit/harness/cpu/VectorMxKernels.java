@@ -1,5 +1,11 @@
 package org.lowbit.harness.cpu;
 
+import static org.lowbit.harness.cpu.VectorLanes.loadCodes;
+import static org.lowbit.harness.cpu.VectorLanes.loadHalves;
+import static org.lowbit.harness.cpu.VectorLanes.loadInts;
+import static org.lowbit.harness.cpu.VectorLanes.storeCodes;
+import static org.lowbit.harness.cpu.VectorLanes.storeHalves;
+
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -34,13 +40,8 @@ final class VectorMxKernels implements MxKernels {
     static final VectorSpecies<Integer> INT = intSpecies();
     static final VectorSpecies<Float> FLOAT = VectorSpecies.of(float.class, INT.vectorShape());
     static final int LANES = INT.length();
-    /** The bytes of one int vector. */
-    static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, INT.vectorShape());
     /** One byte per int lane; a 4-lane species goes through the 64-bit byte shape with a mask. */
     static final VectorSpecies<Byte> CODES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
-    /** The bytes of LANES 16-bit values. */
-    static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 16));
-    static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
     static final VectorMask<Byte> CODE_LANES = CODES.indexInRange(0, LANES);
     static final boolean MASKED_CODES = CODES.length() != LANES;
     static final int VECTORS_PER_BLOCK = MxPlan.BLOCK / LANES;
@@ -133,10 +134,6 @@ final class VectorMxKernels implements MxKernels {
         } else {
             quantizeToFloat(plan, in, first, blocks, codes, firstCode, scales, firstBlock);
         }
-    }
-
-    private static IntVector loadInts(byte[] in, int byteOffset) {
-        return ByteVector.fromArray(BYTES, in, byteOffset).reinterpretAsInts();
     }
 
     /** The block's largest |x| as an FP32 pattern (NaN and Inf patterns order above every finite value). */
@@ -454,21 +451,6 @@ final class VectorMxKernels implements MxKernels {
         return sig.add(bias).lanewise(VectorOperators.LSHR, shift);
     }
 
-    private static void storeCodes(IntVector codes, byte[] out, int at) {
-        ByteVector bytes = (ByteVector) codes.convertShape(VectorOperators.I2B, CODES, 0);
-        if (MASKED_CODES) {
-            bytes.intoArray(out, at, CODE_LANES);
-        } else {
-            bytes.intoArray(out, at);
-        }
-    }
-
-    /** 16-bit patterns from element {@code first}, zero-extended into int lanes. */
-    private static IntVector loadHalves(byte[] in, int first) {
-        ByteVector bytes = ByteVector.fromArray(HALF_BYTES, in, first * 2);
-        return ((IntVector) bytes.reinterpretAsShorts().convertShape(VectorOperators.S2I, INT, 0)).and(0xFFFF);
-    }
-
     /** BF16 patterns to FP32 patterns (the top half), {@code count} of them into {@code out} from 0. */
     private static void widenBFloat16(byte[] in, int first, int count, byte[] out) {
         int touched = 0;
@@ -599,12 +581,6 @@ final class VectorMxKernels implements MxKernels {
         }
     }
 
-    private static IntVector loadCodes(byte[] codes, int at) {
-        ByteVector bytes = MASKED_CODES ? ByteVector.fromArray(CODES, codes, at, CODE_LANES)
-                : ByteVector.fromArray(CODES, codes, at);
-        return (IntVector) bytes.convertShape(VectorOperators.B2I, INT, 0); // sign-extended
-    }
-
     private static void narrowToBFloat16(byte[] in, int count, byte[] out, int first) {
         for (int i = 0; i < count; i += LANES) {
             storeHalves(toBFloat16(loadInts(in, i * 4)), out, first + i);
@@ -615,11 +591,6 @@ final class VectorMxKernels implements MxKernels {
         for (int i = 0; i < count; i += LANES) {
             storeHalves(toFloat16(loadInts(in, i * 4)), out, first + i);
         }
-    }
-
-    /** The low 16 bits of every lane, as little-endian 16-bit values from element {@code first}. */
-    private static void storeHalves(IntVector v, byte[] out, int first) {
-        ((jdk.incubator.vector.ShortVector) v.convertShape(VectorOperators.I2S, SHORTS, 0)).reinterpretAsBytes().intoArray(out, first * 2);
     }
 
     /** FP32 to BF16, ties to even on the pattern; NaN (0x7FC00000 with a sign) and Inf map exactly. */
