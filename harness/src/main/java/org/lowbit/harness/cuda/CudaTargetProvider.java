@@ -52,8 +52,22 @@ public final class CudaTargetProvider implements TargetProvider {
             jcuda.driver.JCudaDriver.cuDeviceGetCount(count);
             return count[0] == 0 ? "no CUDA GPU: cuDeviceGetCount is 0" : "";
         } catch (LinkageError | RuntimeException e) {
-            return "the CUDA driver or JCuda's native library could not load: " + e;
+            return "the CUDA driver or JCuda's native library could not load: " + loadFailure(String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * The cause in JCuda's load error, whose message carries both load attempts' stack traces: the missing
+     * shared object when there is one (no NVIDIA driver: libcuda.so.1), else its first clause.
+     */
+    static String loadFailure(String message) {
+        java.util.regex.Matcher missing = java.util.regex.Pattern.compile("([\\w.+-]+\\.so[\\w.]*): cannot open shared object file")
+                .matcher(message);
+        if (missing.find()) {
+            return missing.group(1) + " not found (no NVIDIA driver installed?)";
+        }
+        int end = message.indexOf(';');
+        return end < 0 ? message : message.substring(0, end);
     }
 
     @Override

@@ -30,6 +30,20 @@ class CudaTargetProviderTest {
     }
 
     @Test
+    void aDriverThatDoesNotLoadIsNamedInOneLine() {
+        // the shape of JCuda 12.6.0's UnsatisfiedLinkError on a machine without the NVIDIA driver
+        String jcuda = "Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\"; Operating system name: Linux;"
+                       + " ---(start of nested stack traces)---; java.lang.UnsatisfiedLinkError: no JCudaDriver in java.library.path;"
+                       + " at java.base/java.lang.ClassLoader.loadLibrary(ClassLoader.java:2285); java.lang.UnsatisfiedLinkError:"
+                       + " /tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open shared object file: No such"
+                       + " file or directory; at jcuda.LibUtils.loadLibrary(LibUtils.java:183); ---(end of nested stack traces)---";
+        assertEquals("libcuda.so.1 not found (no NVIDIA driver installed?)", CudaTargetProvider.loadFailure(jcuda));
+        assertEquals("no JCudaDriver in java.library.path", CudaTargetProvider.loadFailure("no JCudaDriver in java.library.path"));
+        String reason = new CudaTargetProvider().unavailableReason();
+        assertFalse(reason.contains("stack trace") || reason.contains("\tat ") || reason.contains(".java:"), reason);
+    }
+
+    @Test
     void withoutAGpuTheTargetIsNotSupportedWithAReason() {
         CudaTargetProvider provider = new CudaTargetProvider();
         if (provider.available()) {
