@@ -35,7 +35,8 @@ import org.lowbit.vectors.Level;
  * ({@code sweep/encode-f32/FORMAT/PROFILE/slice-0x3f}); a single input's id
  * ({@code sweep/encode-f32/FORMAT/PROFILE#0x3f800000}, what a failure's reproduce line names) runs that input
  * alone. The first {@link #LISTED_PER_SLICE} failing inputs of a slice are listed in full; the rest are counted
- * as failures of the same outcome, never dropped.
+ * as failures of the same outcome, never dropped. The same level sends every FP32 pattern through each claimed MX
+ * quantize as well ({@link BlockSweeps}).
  */
 final class Sweeps {
     private Sweeps() {}
@@ -105,6 +106,9 @@ final class Sweeps {
             if (!f32.isEmpty()) {
                 nodes.add(DynamicContainer.dynamicContainer("encode every f32 input (level exhaustive)", f32));
             }
+            GoldenVectors.Plan blocks = BlockSweeps.plan(ctx);
+            nodes.addAll(blocks.nodes());
+            cases += blocks.cases();
         }
         return new GoldenVectors.Plan(nodes, cases);
     }

@@ -85,6 +85,23 @@ public final class BrokenTargets implements TargetProvider {
                             ElementPacking.pack(r.elementLayout(), r.format().element(), q.elements()), q.tensorScaleBits());
                 }
             };
+            case "one-input" -> new Broken(bug, claims(Operation.QUANTIZE, "mxfp4", "ocp-mx-1.0")) {
+                /** The code of f32 1.0 (0x3f800000), and only that input's, gets its low bit flipped. */
+                @Override
+                public QuantizeResult quantize(QuantizeRequest r) throws TargetException {
+                    QuantizeResult q = super.quantize(r);
+                    if (r.source() != SourceFormat.FP32 || r.elementLayout() != ElementLayout.UNPACKED) {
+                        return q;
+                    }
+                    byte[] e = q.elements().clone();
+                    for (int i = 0; i < r.count(); i++) {
+                        if (LittleEndian.getInt(r.input(), 4 * i) == 0x3f800000) {
+                            e[i] ^= 1;
+                        }
+                    }
+                    return new QuantizeResult(q.scales(), e, q.tensorScaleBits());
+                }
+            };
             case "nan-to-zero" -> new Broken(bug, claims(Operation.DECODE, "fp8_e4m3", Capability.NO_PROFILE)) {
                 @Override
                 public byte[] decode(DecodeRequest r) throws TargetException {

@@ -370,4 +370,42 @@ class BrokenTargetsTest {
         assertEquals((1 << 24) - 0x700000, count(r, Outcome.PASS));
         assertEquals(Sweeps.LISTED_PER_SLICE, failed(r).stream().filter(id -> id.startsWith("sweep/encode-f32/")).count());
     }
+
+    static RunOptions exhaustiveQuantize(String target, String format, String profile, Set<String> only) {
+        RunOptions o = exhaustive(target, format, profile, only);
+        return new RunOptions(o.targetSpec(), o.formats(), o.profiles(), Set.of(Operation.QUANTIZE), o.level(), o.vectorsDir(),
+                o.reportDir(), o.shard(), o.requestTimeout(), o.seed(), only, o.waivers(), o.progress());
+    }
+
+    @Test
+    void exhaustiveQuantizeFindsTheOneBlockThatHoldsABrokenInput() {
+        // slice 0x3f holds f32 [2^-1, 2): 1.0 = 0x3f800000 is its pattern 0x800000 = 31 * 270600 + 8, so it sits in
+        // block 270600, whose first swept pattern is 0x3f000000 + 31 * 270600 = 0x3f7ffff8 (BlockSweeps' layout)
+        RunReport r = Runs.run(exhaustiveQuantize("broken:one-input", "mxfp4", "ocp-mx-1.0",
+                Set.of("sweep/quantize-f32/mxfp4/ocp-mx-1.0/slice-0x3f")));
+        assertFailsWith(r, "sweep/quantize-f32/mxfp4/ocp-mx-1.0#0x3f7ffff8");
+        assertEquals(1, count(r, Outcome.FAIL));
+        assertEquals(BlockSweeps.BLOCKS_PER_SLICE - 1, count(r, Outcome.PASS));
+        CaseResult c = r.failures().getFirst();
+        assertTrue(c.reproduce().contains("--only 'sweep/quantize-f32/mxfp4/ocp-mx-1.0#0x3f7ffff8'"), c.reproduce());
+        // that id runs the block alone: it fails on the broken target and passes on the reference
+        RunReport again = Runs.run(exhaustiveQuantize("broken:one-input", "mxfp4", "ocp-mx-1.0",
+                Set.of("sweep/quantize-f32/mxfp4/ocp-mx-1.0#0x3f7ffff8")));
+        assertEquals(1, count(again, Outcome.FAIL));
+        assertEquals(0, count(again, Outcome.PASS));
+        RunReport one = Runs.run(exhaustiveQuantize("reference", "mxfp4", "ocp-mx-1.0",
+                Set.of("sweep/quantize-f32/mxfp4/ocp-mx-1.0#0x3f7ffff8")));
+        assertTrue(one.passed());
+        assertEquals(1, count(one, Outcome.PASS));
+    }
+
+    @Test
+    void exhaustiveQuantizeCountsEveryBlockOfABrokenScaleRule() {
+        // every scale off by one binade: all 541,201 blocks of the slice fail, 16 listed and the rest counted
+        RunReport r = Runs.run(exhaustiveQuantize("broken:scale-binade", "mxfp4", "ocp-mx-1.0",
+                Set.of("sweep/quantize-f32/mxfp4/ocp-mx-1.0/slice-0x41")));
+        assertEquals(BlockSweeps.BLOCKS_PER_SLICE, count(r, Outcome.FAIL));
+        assertEquals(0, count(r, Outcome.PASS));
+        assertEquals(Sweeps.LISTED_PER_SLICE, failed(r).stream().filter(id -> id.startsWith("sweep/quantize-f32/")).count());
+    }
 }

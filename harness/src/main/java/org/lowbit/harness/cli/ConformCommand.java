@@ -97,7 +97,8 @@ final class ConformCommand implements Callable<Integer> {
 
     @Option(names = "--level", paramLabel = "1|2|exhaustive", defaultValue = "1",
             description = "How much to run: 1 (the committed vectors, sweeps, properties), 2 (adds level-2 vectors, 10x the"
-                          + " property trials), exhaustive (adds every f32 pattern encoded per claimed format and profile)"
+                          + " property trials), exhaustive (adds every f32 pattern, encoded per claimed element format and"
+                          + " profile, and quantized in anchored blocks per claimed MX format and profile)"
                           + " (default ${DEFAULT-VALUE}).")
     String levelId;
 
