@@ -26,12 +26,13 @@ import org.lowbit.spec.SourceFormat;
  * Values are read from and written to byte arrays as bytes reinterpreted as ints, which is little-endian
  * because {@link CpuBackends} refuses this backend on a big-endian machine.
  *
- * <p>The hot pair, FLOOR scales with RNE float elements (ocp-mx-1.0), runs on groups of LANES blocks with
- * no per-block lane reduction ({@link #quantizeGroupsFloorNearestEven}). Every other block, and every other
- * plan, goes block by block: the amax is the lane-wise integer max of |x| over the block's vectors and one
- * reduction; the scale comes from {@link MxPlan#scaleCode}. Either way the element codes are computed in
- * every lane with integer rounding (SPEC.md §3). The quotient x · 2^-s is one FP32 multiply: it is exact wherever it is at least
- * 2^-126, and below that every MX element grid rounds it to ±0 either way. Each hot loop is its own small
+ * <p>The hot pair, FLOOR scales with RNE float elements (ocp-mx-1.0), runs on quads of blocks in four
+ * interleaved input streams, with no reduction per block ({@link #quantizeQuadsFloorNearestEven}). Every
+ * other block, and every other plan, goes block by block: the amax is the lane-wise integer max of |x| over
+ * the block's vectors and one reduction; the scale comes from {@link MxPlan#scaleCode}. Either way the element
+ * codes are computed in every lane with integer rounding (SPEC.md §3). The quotient x · 2^-s is one FP32
+ * multiply: it is exact wherever it is at least 2^-126, and below that every MX element grid rounds it to ±0
+ * either way. Each hot loop is its own small
  * method (FP32 in, float or integer elements) so that C2 inlines every Vector API call in it; BF16 and
  * FP16 go through an FP32 scratch array a chunk at a time.
  */
@@ -45,34 +46,24 @@ final class VectorMxKernels implements MxKernels {
     static final VectorMask<Byte> CODE_LANES = CODES.indexInRange(0, LANES);
     static final boolean MASKED_CODES = CODES.length() != LANES;
     static final int VECTORS_PER_BLOCK = MxPlan.BLOCK / LANES;
-    /** Blocks per group in the FLOOR fast path: one int lane per block. */
-    static final int GROUP = LANES;
+    /** Blocks per step of the FLOOR fast path. */
+    static final int QUAD = 4;
+    /** Input streams the FLOOR fast path interleaves (see {@link #quantizeQuadsFloorNearestEven}). */
+    static final int STREAMS = 4;
     /**
-     * For the amax transpose, at lane distance d = 1, 2, 4, 8: the permutation that swaps lanes d apart, and the
-     * lanes whose bit d is set (unused past LANES / 2). Static final fields, not arrays: the JIT intrinsifies a
-     * Vector API call only when it knows the shuffle's and the mask's exact class, as it does for a constant.
+     * Permutations that exchange lanes d apart (d = 1, 2, 4, 8; the identity where d ≥ LANES), and the odd lanes.
+     * Static final fields, not arrays: the JIT intrinsifies a Vector API call only when it knows the shuffle's and
+     * the mask's exact class, as it does for a constant.
      */
     private static final VectorShuffle<Integer> SWAP_1 = swap(1), SWAP_2 = swap(2), SWAP_4 = swap(4), SWAP_8 = swap(8);
-    private static final VectorMask<Integer> UPPER_1 = upper(1), UPPER_2 = upper(2), UPPER_4 = upper(4), UPPER_8 = upper(8);
-    /** How far ahead of the group being encoded the input is touched: one page. */
+    private static final VectorMask<Integer> ODD_LANES = VectorMask.fromLong(INT, 0xAAAAAAAAAAAAAAAAL & ((1L << LANES) - 1));
+    /** How far ahead of the values being widened the BF16/FP16 input is touched: one page. */
     private static final int TOUCH_AHEAD = 4096;
     /** Where the touched bytes go, so that the JIT keeps the loads. */
     static volatile int touchSink;
 
     private static VectorShuffle<Integer> swap(int d) {
         return VectorShuffle.fromOp(INT, i -> d < LANES ? i ^ d : i);
-    }
-
-    private static VectorMask<Integer> upper(int d) {
-        return VectorMask.fromLong(INT, upperLanes(d));
-    }
-
-    private static long upperLanes(int d) {
-        long bits = 0;
-        for (int i = 0; i < LANES; i++) {
-            bits |= (i & d) != 0 ? 1L << i : 0;
-        }
-        return bits;
     }
 
     /** Blocks per chunk when a BF16/FP16 source or output goes through the FP32 scratch array. */
@@ -169,81 +160,93 @@ final class VectorMxKernels implements MxKernels {
         }
         boolean floor = plan.knobs().scaleRule() == org.lowbit.spec.ScaleRule.FLOOR;
         boolean plain = !plan.zeroesAnyElements();
-        int done = floor && plain ? quantizeGroupsFloorNearestEven(plan, in, first, blocks, codes, firstCode, scales, firstBlock) : 0;
+        int done = floor && plain ? quantizeQuadsFloorNearestEven(plan, in, first, blocks, codes, firstCode, scales, firstBlock) : 0;
         quantizeBlocksToFloat(plan, in, first, done, blocks, codes, firstCode, scales, firstBlock, floor, plain);
     }
 
     /**
-     * The hot path, FLOOR scales and RNE float elements (ocp-mx-1.0 and its kin), on groups of {@link #GROUP}
-     * blocks, one int lane per block for the group's amaxes, scales and divisors. Per group:
+     * The hot path, FLOOR scales and RNE float elements (ocp-mx-1.0 and its kin), on quads of four blocks read in
+     * {@link #STREAMS} interleaved streams. Per quad:
      * <ol>
-     *   <li>{@link #groupMaxima}: each block's lane-wise max |x| into row j of {@code partial}, no reduction
-     *       per block;</li>
-     *   <li>{@link #transposeMax}: the rows transposed and reduced into one vector, lane j = block j's amax;</li>
-     *   <li>{@link #groupScales}: all the group's FLOOR scale codes at once (OCP MX §6.3), one store, and the
-     *       divisors 2^-s by shifts;</li>
-     *   <li>{@link #encodeGroup}: the element codes, re-reading the group from L1.</li>
+     *   <li>{@link #pairMaxima}, twice: the lane-wise max |x| of two blocks merged into one vector (one blend pair,
+     *       one permute), then folded across lanes by permutes that keep each block's lanes apart; lanes 0 and 1
+     *       are the two amaxes. No reduction per block, no round trip through memory;</li>
+     *   <li>the FLOOR scale codes, in scalar code (OCP MX §6.3), and the divisors 2^-s;</li>
+     *   <li>{@link #encodeQuad}: the element codes, re-reading the quad from L1 right after its maxima.</li>
      * </ol>
-     * A group with NaN, Inf, a subnormal or zero amax, or scale code 254 (divisor 2^-127, an FP32 subnormal)
-     * goes block by block through {@link #quantizeBlocksToFloat} instead. Returns the blocks done: whole groups.
-     * The steps are small methods that meet through int arrays, so that each is compiled whole with every
-     * Vector API call in it intrinsified, and no vector crosses a call (a vector that does is boxed).
+     * The call's quads are cut into {@link #STREAMS} contiguous quarters, and the loop takes one quad of each in
+     * turn. On this project's Xeon (Emerald Rapids, KVM) a single read stream with some arithmetic per cache line
+     * runs far below the copy's bandwidth, and the same work on several streams runs near it: the hardware
+     * prefetcher follows each stream on its own (README, "CPU performance"). A quad with NaN, Inf, a subnormal or
+     * zero amax, or scale code 254 (divisor 2^-127, an FP32 subnormal) goes through {@link #quantizeBlocksToFloat}
+     * instead, as do the last {@code blocks mod 4}. Returns the blocks done: all of them. Vectors never cross a
+     * call (a vector that does is boxed): the maxima come back as two ints in a long.
      */
-    private static int quantizeGroupsFloorNearestEven(MxPlan plan, byte[] in, int first, int blocks, byte[] codes,
-                                                     int firstCode, byte[] scales, int firstBlock) {
+    private static int quantizeQuadsFloorNearestEven(MxPlan plan, byte[] in, int first, int blocks, byte[] codes,
+                                                    int firstCode, byte[] scales, int firstBlock) {
         NearestEven rounding = new NearestEven(plan);
         int emax = plan.format().element().emax();
-        int[] partial = new int[GROUP * LANES];
-        int[] divisorBits = new int[GROUP];
-        int touched = 0;
-        int groups = blocks / GROUP;
-        for (int g = 0; g < groups; g++) {
-            int gb = g * GROUP;
-            int base = (first + gb * MxPlan.BLOCK) * 4;
-            groupMaxima(in, base, partial);
-            transposeMax(partial);
-            if (groupScales(partial, emax, scales, firstBlock + gb, divisorBits)) {
-                touched += encodeGroup(in, base, divisorBits, codes, firstCode + gb * MxPlan.BLOCK, rounding);
-            } else {
-                quantizeBlocksToFloat(plan, in, first, gb, gb + GROUP, codes, firstCode, scales, firstBlock, true, true);
+        int quads = blocks / QUAD;
+        int perStream = Math.ceilDiv(quads, STREAMS);
+        for (int i = 0; i < perStream * STREAMS; i++) {
+            int q = (i % STREAMS) * perStream + i / STREAMS;
+            if (q >= quads) {
+                continue;
             }
-        }
-        touchSink = touched;
-        return groups * GROUP;
-    }
-
-    /** Row j of {@code partial}: the lane-wise max |x| over block j's vectors, for the group at {@code base}. */
-    private static void groupMaxima(byte[] in, int base, int[] partial) {
-        for (int j = 0; j < GROUP; j++) {
-            int at = base + j * MxPlan.BLOCK * 4;
-            IntVector magnitudes = loadInts(in, at).and(0x7FFFFFFF);
-            for (int v = 1; v < VECTORS_PER_BLOCK; v++) {
-                magnitudes = magnitudes.max(loadInts(in, at + v * LANES * 4).and(0x7FFFFFFF));
+            int qb = q * QUAD;
+            int base = (first + qb * MxPlan.BLOCK) * 4;
+            long low = pairMaxima(in, base);
+            long high = pairMaxima(in, base + 2 * MxPlan.BLOCK * 4);
+            int a0 = (int) low, a1 = (int) (low >>> 32), a2 = (int) high, a3 = (int) (high >>> 32);
+            int c0 = (a0 >>> 23) - emax, c1 = (a1 >>> 23) - emax, c2 = (a2 >>> 23) - emax, c3 = (a3 >>> 23) - emax;
+            if (!plainFloor(a0, c0) || !plainFloor(a1, c1) || !plainFloor(a2, c2) || !plainFloor(a3, c3)) {
+                quantizeBlocksToFloat(plan, in, first, qb, qb + QUAD, codes, firstCode, scales, firstBlock, true, true);
+                continue;
             }
-            magnitudes.intoArray(partial, j * LANES);
+            c0 = Math.max(0, c0);
+            c1 = Math.max(0, c1);
+            c2 = Math.max(0, c2);
+            c3 = Math.max(0, c3);
+            int scaleAt = firstBlock + qb;
+            scales[scaleAt] = (byte) c0;
+            scales[scaleAt + 1] = (byte) c1;
+            scales[scaleAt + 2] = (byte) c2;
+            scales[scaleAt + 3] = (byte) c3;
+            encodeQuad(in, base, codes, firstCode + qb * MxPlan.BLOCK, rounding,
+                    (254 - c0) << 23, (254 - c1) << 23, (254 - c2) << 23, (254 - c3) << 23); // 2^-s
         }
+        int done = quads * QUAD;
+        quantizeBlocksToFloat(plan, in, first, done, blocks, codes, firstCode, scales, firstBlock, true, true);
+        return blocks;
     }
 
     /**
-     * From the group's amaxes (row 0 of {@code partial}): the FLOOR scale codes into {@code scales} and the
-     * divisors 2^-s into {@code divisorBits}. Returns false, writing nothing, when a block needs the
-     * block-by-block path.
+     * Whether a block with this amax pattern and unclamped FLOOR code (shared_exp + 127 before the clamp at 0)
+     * takes the quad path: a normal, finite amax and a code below 254.
      */
-    private static boolean groupScales(int[] partial, int emax, byte[] scales, int scaleAt, int[] divisorBits) {
-        IntVector amax = IntVector.fromArray(INT, partial, 0);
-        IntVector code = amax.lanewise(VectorOperators.LSHR, 23).sub(emax).max(0); // shared_exp + 127, ≥ -127
-        if (amax.compare(VectorOperators.LT, 0x00800000).or(amax.compare(VectorOperators.GE, 0x7F800000))
-                .or(code.compare(VectorOperators.GE, 254)).anyTrue()) {
-            return false;
+    private static boolean plainFloor(int amax, int code) {
+        return amax >= 0x00800000 && amax < 0x7F800000 && code < 254;
+    }
+
+    /**
+     * The amaxes (FP32 patterns of max |x|) of the two blocks at {@code base}: block 0's in the low int, block
+     * 1's in the high. The two lane-wise maxima share one vector, block 0 in the even lanes and block 1 in the
+     * odd (after one exchange of neighbouring lanes); exchanges at distance 2, 4, 8 keep the parity, so lane 0
+     * ends with block 0's max over all lanes and lane 1 with block 1's.
+     */
+    private static long pairMaxima(byte[] in, int base) {
+        int second = base + MxPlan.BLOCK * 4;
+        IntVector even = loadInts(in, base).and(0x7FFFFFFF);
+        IntVector odd = loadInts(in, second).and(0x7FFFFFFF);
+        for (int v = 1; v < VECTORS_PER_BLOCK; v++) {
+            even = even.max(loadInts(in, base + v * LANES * 4).and(0x7FFFFFFF));
+            odd = odd.max(loadInts(in, second + v * LANES * 4).and(0x7FFFFFFF));
         }
-        ByteVector bytes = (ByteVector) code.convertShape(VectorOperators.I2B, CODES, 0);
-        if (MASKED_CODES) {
-            bytes.intoArray(scales, scaleAt, CODE_LANES);
-        } else {
-            bytes.intoArray(scales, scaleAt);
-        }
-        IntVector.broadcast(INT, 254).sub(code).lanewise(VectorOperators.LSHL, 23).intoArray(divisorBits, 0); // 2^-s
-        return true;
+        IntVector pair = even.blend(odd, ODD_LANES).max(odd.blend(even, ODD_LANES).rearrange(SWAP_1));
+        pair = pair.max(pair.rearrange(SWAP_2)); // a permutation of identity where LANES ≤ d
+        pair = pair.max(pair.rearrange(SWAP_4));
+        pair = pair.max(pair.rearrange(SWAP_8));
+        return (pair.lane(0) & 0xFFFFFFFFL) | (long) pair.lane(1) << 32;
     }
 
     /** The constants of RNE float encoding (SPEC.md §3) for one plan. */
@@ -260,10 +263,11 @@ final class VectorMxKernels implements MxKernels {
     }
 
     /**
-     * The element codes of the group at {@code base}, block j divided by 2^s through {@code divisorBits[j]}:
-     * RNE, saturating. Returns the sum of bytes touched {@link #TOUCH_AHEAD} on.
+     * The element codes of the quad at {@code base}, block j divided by 2^s through divisor bits {@code dj}:
+     * RNE, saturating.
      */
-    private static int encodeGroup(byte[] in, int base, int[] divisorBits, byte[] codes, int codeBase, NearestEven r) {
+    private static void encodeQuad(byte[] in, int base, byte[] codes, int codeBase, NearestEven r,
+                                   int d0, int d1, int d2, int d3) {
         int shift = 23 - r.m();
         int roundingBias = r.roundingBias();
         float subnormalQuantum = r.subnormalQuantum();
@@ -272,9 +276,8 @@ final class VectorMxKernels implements MxKernels {
         int maxCode = r.maxCode();
         int signShift = r.signShift();
         int signMask = 1 << signShift;
-        int touched = 0;
-        for (int j = 0; j < GROUP; j++) {
-            float d = Float.intBitsToFloat(divisorBits[j]);
+        for (int j = 0; j < QUAD; j++) {
+            float d = Float.intBitsToFloat(j == 0 ? d0 : j == 1 ? d1 : j == 2 ? d2 : d3);
             int at = base + j * MxPlan.BLOCK * 4;
             for (int v = 0; v < VECTORS_PER_BLOCK; v++) {
                 IntVector y = loadInts(in, at + v * LANES * 4).reinterpretAsFloats().mul(d).reinterpretAsInts();
@@ -294,42 +297,6 @@ final class VectorMxKernels implements MxKernels {
                     bytes.intoArray(codes, codeBase + j * MxPlan.BLOCK + v * LANES);
                 }
             }
-            // touch the input TOUCH_AHEAD bytes on, a cache line at a time: those misses then overlap this
-            // group's arithmetic (on its own the hardware prefetcher stalls at every 4 KiB page)
-            int ahead = Math.min(at + TOUCH_AHEAD, in.length - 65);
-            touched += in[ahead] + in[ahead + 64];
-        }
-        return touched;
-    }
-
-    /**
-     * The amax transpose: row j of {@code partial} holds block j's lane-wise maxima; afterwards row 0 holds, in
-     * lane j, the max of block j's lanes. Each level merges rows {@code 2t} and {@code 2t + 1} into row t, every
-     * lane the max of a pair of lanes d apart, the even row's blocks in the lanes whose bit d is clear and the
-     * odd row's in those where it is set: two blends, one permute and one max per pair of rows, for
-     * d = 1, 2, 4, ... up to LANES / 2. Written out level by level, with the constants named directly, so that
-     * every call is intrinsified whether or not the JIT inlines this method; no vector crosses a call.
-     */
-    private static void transposeMax(int[] partial) {
-        for (int t = 0; t < GROUP / 2; t++) {
-            IntVector even = IntVector.fromArray(INT, partial, 2 * t * LANES);
-            IntVector odd = IntVector.fromArray(INT, partial, (2 * t + 1) * LANES);
-            even.blend(odd, UPPER_1).max(odd.blend(even, UPPER_1).rearrange(SWAP_1)).intoArray(partial, t * LANES);
-        }
-        for (int t = 0; t < GROUP / 4; t++) { // LANES ≥ 4
-            IntVector even = IntVector.fromArray(INT, partial, 2 * t * LANES);
-            IntVector odd = IntVector.fromArray(INT, partial, (2 * t + 1) * LANES);
-            even.blend(odd, UPPER_2).max(odd.blend(even, UPPER_2).rearrange(SWAP_2)).intoArray(partial, t * LANES);
-        }
-        for (int t = 0; t < GROUP / 8; t++) { // LANES ≥ 8
-            IntVector even = IntVector.fromArray(INT, partial, 2 * t * LANES);
-            IntVector odd = IntVector.fromArray(INT, partial, (2 * t + 1) * LANES);
-            even.blend(odd, UPPER_4).max(odd.blend(even, UPPER_4).rearrange(SWAP_4)).intoArray(partial, t * LANES);
-        }
-        for (int t = 0; t < GROUP / 16; t++) { // LANES = 16
-            IntVector even = IntVector.fromArray(INT, partial, 2 * t * LANES);
-            IntVector odd = IntVector.fromArray(INT, partial, (2 * t + 1) * LANES);
-            even.blend(odd, UPPER_8).max(odd.blend(even, UPPER_8).rearrange(SWAP_8)).intoArray(partial, t * LANES);
         }
     }
 
@@ -456,7 +423,7 @@ final class VectorMxKernels implements MxKernels {
         int touched = 0;
         for (int i = 0; i < count; i += LANES) {
             loadHalves(in, first + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsBytes().intoArray(out, i * 4);
-            touched += in[Math.min(2 * (first + i) + TOUCH_AHEAD, in.length - 1)]; // as in encodeGroup
+            touched += in[Math.min(2 * (first + i) + TOUCH_AHEAD, in.length - 1)]; // a page ahead: the misses then overlap the arithmetic
         }
         touchSink = touched;
     }
@@ -482,7 +449,7 @@ final class VectorMxKernels implements MxKernels {
             normal.blend(subnormal, magnitude.compare(VectorOperators.LT, 0x0400))
                     .blend(special, magnitude.compare(VectorOperators.GE, 0x7C00)).or(sign)
                     .reinterpretAsBytes().intoArray(out, i * 4);
-            touched += in[Math.min(2 * (first + i) + TOUCH_AHEAD, in.length - 1)]; // as in encodeGroup
+            touched += in[Math.min(2 * (first + i) + TOUCH_AHEAD, in.length - 1)]; // a page ahead: the misses then overlap the arithmetic
         }
         touchSink = touched;
     }

@@ -18,10 +18,10 @@ import org.lowbit.spec.SourceFormat;
 
 /**
  * The kernels this run uses ({@link CpuBackends#kernels}: vector at the surefire execution's species, or scalar
- * without the module) against the scalar reference kernels, on long runs of blocks where some groups of
- * {@code LANES} blocks hold one block that the grouped FLOOR path must hand to the block-by-block path: NaN,
- * Inf, a zero block, a subnormal amax, the largest and smallest binades. The calls start at unaligned element
- * and scale offsets and end with a ragged tail of blocks, so that the group boundaries fall everywhere.
+ * without the module) against the scalar reference kernels, on long runs of blocks where some quads of blocks
+ * hold one block that the FLOOR fast path must hand to the block-by-block path: NaN, Inf, a zero block, a
+ * subnormal amax, the largest and smallest binades. The calls start at unaligned element and scale offsets and
+ * end with a ragged tail of blocks, so that the quad and stream boundaries (four streams of quads) fall everywhere.
  */
 class GroupedQuantizeTest {
 
