@@ -26,15 +26,15 @@ import org.lowbit.spec.SourceFormat;
  * Values are read from and written to byte arrays as bytes reinterpreted as ints, which is little-endian
  * because {@link CpuBackends} refuses this backend on a big-endian machine.
  *
- * <p>The hot pair, FLOOR scales with RNE float elements (ocp-mx-1.0), runs on quads of blocks in four
- * interleaved input streams, with no reduction per block ({@link #quantizeQuadsFloorNearestEven}). Every
- * other block, and every other plan, goes block by block: the amax is the lane-wise integer max of |x| over
- * the block's vectors and one reduction; the scale comes from {@link MxPlan#scaleCode}. Either way the element
- * codes are computed in every lane with integer rounding (SPEC.md §3). The quotient x · 2^-s is one FP32
- * multiply: it is exact wherever it is at least 2^-126, and below that every MX element grid rounds it to ±0
- * either way. Each hot loop is its own small
- * method (FP32 in, float or integer elements) so that C2 inlines every Vector API call in it; BF16 and
- * FP16 go through an FP32 scratch array a chunk at a time.
+ * <p>RNE float elements (ocp-mx-1.0, the torchao and Triton profiles) run on quads of blocks in four
+ * interleaved input streams, with no reduction per block ({@link #quantizeQuadsNearestEven}). Blocks with NaN
+ * or Inf, RNA elements and MXINT8 go block by block: the amax is the lane-wise integer max of |x| over the
+ * block's vectors and one reduction. Either way the scale comes from {@link MxPlan#scaleCode} (FLOOR inline)
+ * and the element codes are computed in every lane with integer rounding (SPEC.md §3). The quotient x · 2^-s
+ * is one FP32 multiply: it is exact wherever it is at least 2^-126, and below that every MX element grid
+ * rounds it to ±0 either way. Each hot loop is its own small method (FP32 in, float or integer elements) so
+ * that C2 inlines every Vector API call in it; BF16 and FP16 go through an FP32 scratch array a chunk at a
+ * time.
  */
 final class VectorMxKernels implements MxKernels {
 
@@ -46,9 +46,9 @@ final class VectorMxKernels implements MxKernels {
     static final VectorMask<Byte> CODE_LANES = CODES.indexInRange(0, LANES);
     static final boolean MASKED_CODES = CODES.length() != LANES;
     static final int VECTORS_PER_BLOCK = MxPlan.BLOCK / LANES;
-    /** Blocks per step of the FLOOR fast path. */
+    /** Blocks per step of the RNE quantize path. */
     static final int QUAD = 4;
-    /** Input streams the FLOOR fast path interleaves (see {@link #quantizeQuadsFloorNearestEven}). */
+    /** Input streams the quad path interleaves (see {@link #quantizeQuadsNearestEven}). */
     static final int STREAMS = 4;
     /**
      * Permutations that exchange lanes d apart (d = 1, 2, 4, 8; the identity where d ≥ LANES), and the odd lanes.
@@ -160,30 +160,30 @@ final class VectorMxKernels implements MxKernels {
         }
         boolean floor = plan.knobs().scaleRule() == org.lowbit.spec.ScaleRule.FLOOR;
         boolean plain = !plan.zeroesAnyElements();
-        int done = floor && plain ? quantizeQuadsFloorNearestEven(plan, in, first, blocks, codes, firstCode, scales, firstBlock) : 0;
-        quantizeBlocksToFloat(plan, in, first, done, blocks, codes, firstCode, scales, firstBlock, floor, plain);
+        quantizeQuadsNearestEven(plan, in, first, blocks, codes, firstCode, scales, firstBlock, floor, plain);
     }
 
     /**
-     * The hot path, FLOOR scales and RNE float elements (ocp-mx-1.0 and its kin), on quads of four blocks read in
-     * {@link #STREAMS} interleaved streams. Per quad:
+     * The hot path, RNE float elements under any scale rule (ocp-mx-1.0, the torchao and Triton profiles), on quads
+     * of four blocks read in {@link #STREAMS} interleaved streams. Per quad:
      * <ol>
      *   <li>{@link #pairMaxima}, twice: the lane-wise max |x| of two blocks merged into one vector (one blend pair,
      *       one permute), then folded across lanes by permutes that keep each block's lanes apart; lanes 0 and 1
      *       are the two amaxes. No reduction per block, no round trip through memory;</li>
-     *   <li>the FLOOR scale codes, in scalar code (OCP MX §6.3), and the divisors 2^-s;</li>
-     *   <li>{@link #encodeQuad}: the element codes, re-reading the quad from L1 right after its maxima.</li>
+     *   <li>{@link #encodeQuad}: each block's scale code in scalar code ({@link #scaleCode}: FLOOR straight from the
+     *       exponent field, OCP MX §6.3; every other rule through {@link MxPlan#scaleCode}) and its divisor 2^-s,
+     *       then the element codes, re-reading the quad from L1 right after its maxima.</li>
      * </ol>
      * The call's quads are cut into {@link #STREAMS} contiguous quarters, and the loop takes one quad of each in
      * turn. On this project's Xeon (Emerald Rapids, KVM) a single read stream with some arithmetic per cache line
      * runs far below the copy's bandwidth, and the same work on several streams runs near it: the hardware
-     * prefetcher follows each stream on its own (README, "CPU performance"). A quad with NaN, Inf, a subnormal or
-     * zero amax, or scale code 254 (divisor 2^-127, an FP32 subnormal) goes through {@link #quantizeBlocksToFloat}
-     * instead, as do the last {@code blocks mod 4}. Returns the blocks done: all of them. Vectors never cross a
-     * call (a vector that does is boxed): the maxima come back as two ints in a long.
+     * prefetcher follows each stream on its own (README, "Performance"). A quad with a NaN or Inf, or a scale
+     * code of 254 (divisor 2^-127, an FP32 subnormal), goes through {@link #quantizeBlocksToFloat} instead, as do
+     * the last {@code blocks mod 4}. Vectors never cross a call (a vector that does is boxed): the maxima come
+     * back as two ints in a long.
      */
-    private static int quantizeQuadsFloorNearestEven(MxPlan plan, byte[] in, int first, int blocks, byte[] codes,
-                                                    int firstCode, byte[] scales, int firstBlock) {
+    private static void quantizeQuadsNearestEven(MxPlan plan, byte[] in, int first, int blocks, byte[] codes,
+                                                 int firstCode, byte[] scales, int firstBlock, boolean floor, boolean plain) {
         NearestEven rounding = new NearestEven(plan);
         int emax = plan.format().element().emax();
         int quads = blocks / QUAD;
@@ -197,35 +197,18 @@ final class VectorMxKernels implements MxKernels {
             int base = (first + qb * MxPlan.BLOCK) * 4;
             long low = pairMaxima(in, base);
             long high = pairMaxima(in, base + 2 * MxPlan.BLOCK * 4);
-            int a0 = (int) low, a1 = (int) (low >>> 32), a2 = (int) high, a3 = (int) (high >>> 32);
-            int c0 = (a0 >>> 23) - emax, c1 = (a1 >>> 23) - emax, c2 = (a2 >>> 23) - emax, c3 = (a3 >>> 23) - emax;
-            if (!plainFloor(a0, c0) || !plainFloor(a1, c1) || !plainFloor(a2, c2) || !plainFloor(a3, c3)) {
-                quantizeBlocksToFloat(plan, in, first, qb, qb + QUAD, codes, firstCode, scales, firstBlock, true, true);
-                continue;
+            if (!encodeQuad(plan, floor, plain, emax, rounding, low, high, in, base, codes, firstCode + qb * MxPlan.BLOCK,
+                    scales, firstBlock + qb)) {
+                quantizeBlocksToFloat(plan, in, first, qb, qb + QUAD, codes, firstCode, scales, firstBlock, floor, plain);
             }
-            c0 = Math.max(0, c0);
-            c1 = Math.max(0, c1);
-            c2 = Math.max(0, c2);
-            c3 = Math.max(0, c3);
-            int scaleAt = firstBlock + qb;
-            scales[scaleAt] = (byte) c0;
-            scales[scaleAt + 1] = (byte) c1;
-            scales[scaleAt + 2] = (byte) c2;
-            scales[scaleAt + 3] = (byte) c3;
-            encodeQuad(in, base, codes, firstCode + qb * MxPlan.BLOCK, rounding,
-                    (254 - c0) << 23, (254 - c1) << 23, (254 - c2) << 23, (254 - c3) << 23); // 2^-s
         }
         int done = quads * QUAD;
-        quantizeBlocksToFloat(plan, in, first, done, blocks, codes, firstCode, scales, firstBlock, true, true);
-        return blocks;
+        quantizeBlocksToFloat(plan, in, first, done, blocks, codes, firstCode, scales, firstBlock, floor, plain);
     }
 
-    /**
-     * Whether a block with this amax pattern and unclamped FLOOR code (shared_exp + 127 before the clamp at 0)
-     * takes the quad path: a normal, finite amax and a code below 254.
-     */
-    private static boolean plainFloor(int amax, int code) {
-        return amax >= 0x00800000 && amax < 0x7F800000 && code < 254;
+    /** The FP32 bits of 2^-s for scale code s below 254, or of 0 when the knobs write every element as ±0. */
+    private static int divisorBits(MxPlan plan, boolean plain, int amax, int scale) {
+        return plain || !plan.zeroesElements(amax) ? (254 - scale) << 23 : 0;
     }
 
     /**
@@ -263,11 +246,29 @@ final class VectorMxKernels implements MxKernels {
     }
 
     /**
-     * The element codes of the quad at {@code base}, block j divided by 2^s through divisor bits {@code dj}:
-     * RNE, saturating.
+     * The quad at {@code base}, from its amaxes (two per long, as {@link #pairMaxima} gives them): the four scale
+     * codes to {@code scales}, then the element codes, block j divided by 2^s_j, RNE and saturating. Returns false,
+     * writing nothing, when a block needs the block-by-block path: NaN or Inf (WHOLE_BLOCK_NAN), or a scale code
+     * of 254. The scalar work is here rather than in the caller, where the inlined maxima leave the JIT no node
+     * budget to inline {@link #scaleCode}.
      */
-    private static void encodeQuad(byte[] in, int base, byte[] codes, int codeBase, NearestEven r,
-                                   int d0, int d1, int d2, int d3) {
+    private static boolean encodeQuad(MxPlan plan, boolean floor, boolean plain, int emax, NearestEven r, long low,
+                                      long high, byte[] in, int base, byte[] codes, int codeBase, byte[] scales, int scaleAt) {
+        int a0 = (int) low, a1 = (int) (low >>> 32), a2 = (int) high, a3 = (int) (high >>> 32);
+        if (Math.max(Math.max(a0, a1), Math.max(a2, a3)) >= 0x7F800000) {
+            return false;
+        }
+        int c0 = scaleCode(plan, floor, emax, a0), c1 = scaleCode(plan, floor, emax, a1);
+        int c2 = scaleCode(plan, floor, emax, a2), c3 = scaleCode(plan, floor, emax, a3);
+        if (Math.max(Math.max(c0, c1), Math.max(c2, c3)) >= 254) {
+            return false;
+        }
+        scales[scaleAt] = (byte) c0;
+        scales[scaleAt + 1] = (byte) c1;
+        scales[scaleAt + 2] = (byte) c2;
+        scales[scaleAt + 3] = (byte) c3;
+        int d0 = divisorBits(plan, plain, a0, c0), d1 = divisorBits(plan, plain, a1, c1);
+        int d2 = divisorBits(plan, plain, a2, c2), d3 = divisorBits(plan, plain, a3, c3);
         int shift = 23 - r.m();
         int roundingBias = r.roundingBias();
         float subnormalQuantum = r.subnormalQuantum();
@@ -298,6 +299,7 @@ final class VectorMxKernels implements MxKernels {
                 }
             }
         }
+        return true;
     }
 
     /** {@link #encodeFloat} for RNE without a shift per lane (see quantizeToFloat). */
