@@ -226,7 +226,7 @@ final class VectorMxKernels implements MxKernels {
             odd = odd.max(loadInts(in, second + v * LANES * 4).and(0x7FFFFFFF));
         }
         IntVector pair = even.blend(odd, ODD_LANES).max(odd.blend(even, ODD_LANES).rearrange(SWAP_1));
-        pair = pair.max(pair.rearrange(SWAP_2)); // a permutation of identity where LANES ≤ d
+        pair = pair.max(pair.rearrange(SWAP_2)); // SWAP_d is the identity where d ≥ LANES
         pair = pair.max(pair.rearrange(SWAP_4));
         pair = pair.max(pair.rearrange(SWAP_8));
         return (pair.lane(0) & 0xFFFFFFFFL) | (long) pair.lane(1) << 32;
