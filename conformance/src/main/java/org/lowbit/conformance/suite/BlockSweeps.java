@@ -141,13 +141,12 @@ final class BlockSweeps {
         if (ctx.filter().keepsAll() || ctx.filter().keeps(sliceId(format, profile, slice))) {
             return null;
         }
-        String prefix = String.format(Locale.ROOT, "sweep/quantize-f32/%s/%s#0x%02x", format.id(), profile.id(), slice);
-        return ctx.filter().literalIds().stream()
-                .filter(id -> id.length() == prefix.length() + 6 && id.startsWith(prefix) && ctx.filter().keeps(id))
-                .mapToInt(id -> Integer.parseUnsignedInt(id.substring(id.indexOf("#0x") + 5), 16))
-                .filter(low -> low % SWEPT == 0)
+        return Sweeps.literalPatterns(ctx, String.format(Locale.ROOT, "sweep/quantize-f32/%s/%s", format.id(), profile.id()),
+                        slice)
+                .map(pattern -> pattern & 0xFFFFFF)
+                .filter(low -> low % SWEPT == 0)         // a block's id is its first swept pattern
                 .map(low -> low / SWEPT)
-                .distinct().sorted().toArray();
+                .toArray();
     }
 
     private static void slice(RunContext ctx, BlockFormat format, BlockProfile profile, int slice, int[] only) {

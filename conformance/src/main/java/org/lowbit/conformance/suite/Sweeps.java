@@ -132,11 +132,21 @@ final class Sweeps {
         if (ctx.filter().keepsAll() || ctx.filter().keeps(sliceId(format, profile, slice))) {
             return null;
         }
-        String prefix = String.format(Locale.ROOT, "sweep/encode-f32/%s/%s#0x%02x", format.id(), profile.id(), slice);
+        return literalPatterns(ctx, String.format(Locale.ROOT, "sweep/encode-f32/%s/%s", format.id(), profile.id()), slice)
+                .toArray();
+    }
+
+    /**
+     * The FP32 patterns that {@code --only} names one by one as {@code CELL#0xXXXXXXXX} (the id of one input, or
+     * of one block of {@link BlockSweeps}) with top byte {@code slice}: distinct, ascending.
+     */
+    static IntStream literalPatterns(RunContext ctx, String cell, int slice) {
+        String prefix = String.format(Locale.ROOT, "%s#0x%02x", cell, slice);
         return ctx.filter().literalIds().stream()
-                .filter(id -> id.length() == prefix.length() + 6 && id.startsWith(prefix) && ctx.filter().keeps(id))
-                .mapToInt(id -> Integer.parseUnsignedInt(id.substring(id.indexOf("#0x") + 3), 16))
-                .distinct().sorted().toArray();
+                .filter(id -> id.length() == prefix.length() + 6 && id.startsWith(prefix) && ctx.filter().keeps(id)
+                              && id.substring(prefix.length()).chars().allMatch(c -> Character.digit(c, 16) >= 0))
+                .mapToInt(id -> Integer.parseUnsignedInt(id.substring(cell.length() + 3), 16))
+                .distinct().sorted();
     }
 
     private static void float32Slice(RunContext ctx, ElementFormat format, ElementProfile profile, int slice, int[] only) {

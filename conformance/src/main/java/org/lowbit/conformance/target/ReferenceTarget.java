@@ -315,7 +315,11 @@ public final class ReferenceTarget implements Target {
         return out;
     }
 
-    private static byte[] scaleBytes(int[] words, Precision dtype) {
+    /**
+     * Scale (or zero) words as the bytes of {@code dtype}, the inverse of {@link #scaleWords}: whole little-endian
+     * FP32 values, or the low 16 bits of each word; other Java targets write their answers with it too.
+     */
+    public static byte[] scaleBytes(int[] words, Precision dtype) {
         if (dtype == Precision.FP32) {
             return LittleEndian.toBytes(words);
         }

@@ -179,9 +179,10 @@ final class CudaScaledOps {
                     }
                     yield b;
                 }
-                case FLOAT, MIN -> wordBytes(LittleEndian.toInts(device.download(zeros, 4L * blocks)), k.scaleDtype());
+                case FLOAT, MIN -> ReferenceTarget.scaleBytes(LittleEndian.toInts(device.download(zeros, 4L * blocks)),
+                        k.scaleDtype());
             };
-            return new ScaledQuantizeResult(codeBytes, wordBytes(scaleWords, k.scaleDtype()), zeroBytes);
+            return new ScaledQuantizeResult(codeBytes, ReferenceTarget.scaleBytes(scaleWords, k.scaleDtype()), zeroBytes);
         } finally {
             device.free(in);
             device.free(codes);
@@ -285,18 +286,6 @@ final class CudaScaledOps {
             default -> "the kernel reported error word 0x" + Long.toHexString(bad);
         };
         return new TargetException.Rejected("OUT_OF_RANGE", message);
-    }
-
-    /** Words as the bits of {@code dtype}: 4 bytes each for FP32, else the low 2 bytes; little-endian. */
-    private static byte[] wordBytes(int[] words, Precision dtype) {
-        if (dtype == Precision.FP32) {
-            return LittleEndian.toBytes(words);
-        }
-        byte[] out = new byte[2 * words.length];
-        for (int i = 0; i < words.length; i++) {
-            LittleEndian.putShort(out, 2 * i, (short) words[i]);
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------------------------------------
